@@ -25,7 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 engine = create_async_engine(
     os.environ["DATABASE_URL"],
-    pool_size=int(os.environ.get("BENCH_POOL_SIZE", "10")),
+    pool_size=int(os.environ.get("BENCH_POOL_SIZE", "20")),
     max_overflow=0,
 )
 SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
@@ -53,9 +53,7 @@ class Item(Base):
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str | None] = mapped_column(String(255))
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class ItemCreate(BaseModel):

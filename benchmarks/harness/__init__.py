@@ -1,0 +1,1 @@
+"""Building blocks of benchmarks/run.py: databases, servers, load, report, project timings."""

@@ -1,0 +1,132 @@
+"""The generated project: bake it, migrate it, talk to it over HTTP, time its suite and sync."""
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import time
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_EMAIL = "bench@example.com"
+BENCH_PASSWORD = "bench-password-1"  # noqa: S105 - a throwaway user in a throwaway database
+
+
+@dataclass(frozen=True)
+class SuiteTiming:
+    """One warm, serial run of the generated test suite."""
+
+    wall_seconds: float
+    tests: int
+    fixed_seconds: float
+    median_test_ms: float
+
+
+def uv_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the environment for uv: local Pythons only, not the caller's virtualenv."""
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    env.setdefault("UV_PYTHON_DOWNLOADS", "never")
+    return env | (extra or {})
+
+
+def _timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """Run a command to completion, failing loudly, and return its wall time in seconds."""
+    started = time.perf_counter()
+    result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        msg = f"{' '.join(argv)} failed in {cwd}:\n{result.stdout}\n{result.stderr}"
+        raise RuntimeError(msg)
+    return elapsed
+
+
+def bake(template: Path, output: Path) -> tuple[Path, float]:
+    """Bake the default project (its post-gen hook runs `uv sync`); return it and the time."""
+    output.mkdir(parents=True)
+    uvx = shutil.which("uvx") or "uvx"
+    argv = [uvx, "--from", "cookiecutter", "cookiecutter", "--no-input", "-o", str(output)]
+    seconds = _timed([*argv, str(template)], cwd=output, env=uv_env())
+    (project,) = output.iterdir()
+    if not (project / ".venv" / "bin" / "python").exists():
+        msg = f"the bake has no .venv: did the post-gen `uv sync` run? ({project})"
+        raise RuntimeError(msg)
+    return project, seconds
+
+
+def bare_sync(project: Path, workdir: Path) -> float:
+    """Time `uv sync --frozen` of the bake's pyproject.toml + uv.lock alone, in a fresh dir."""
+    workdir.mkdir(parents=True)
+    for name in ("pyproject.toml", "uv.lock", ".python-version"):
+        if (project / name).exists():
+            shutil.copy(project / name, workdir / name)
+    uv = shutil.which("uv") or "uv"
+    return _timed([uv, "sync", "--frozen", "--no-install-project"], cwd=workdir, env=uv_env())
+
+
+def migrate(project: Path, database_url: str) -> None:
+    """Run `uv run alembic upgrade head` in the bake against database_url."""
+    uv = shutil.which("uv") or "uv"
+    env = uv_env({"DATABASE_URL": database_url})
+    _timed([uv, "run", "alembic", "upgrade", "head"], cwd=project, env=env)
+
+
+def _request(url: str, data: bytes, content_type: str) -> dict[str, object]:
+    """POST data and return the decoded JSON answer."""
+    # Only ever http://127.0.0.1:<port> of a server this run started.
+    headers = {"Content-Type": content_type}
+    request = urllib.request.Request(url, data=data, headers=headers)  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        answer: dict[str, object] = json.loads(response.read())
+    return answer
+
+
+def create_user(base_url: str) -> str:
+    """Register the bench user through the API and return its id."""
+    body = {"email": BENCH_EMAIL, "display_name": "Bench", "password": BENCH_PASSWORD}
+    answer = _request(f"{base_url}/api/v1/users", json.dumps(body).encode(), "application/json")
+    data = answer["data"]
+    if not isinstance(data, dict):
+        msg = f"unexpected POST /api/v1/users answer: {answer}"
+        raise TypeError(msg)
+    return str(data["id"])
+
+
+def login(base_url: str) -> str:
+    """Obtain an access token with the OAuth2 password form."""
+    form = urllib.parse.urlencode({"username": BENCH_EMAIL, "password": BENCH_PASSWORD})
+    answer = _request(
+        f"{base_url}/api/v1/auth/token", form.encode(), "application/x-www-form-urlencoded"
+    )
+    return str(answer["access_token"])
+
+
+def _test_times(junit_xml: Path) -> list[float]:
+    """Return each executed test's time (setup + call + teardown) from a JUnit report."""
+    root = ET.parse(junit_xml).getroot()  # noqa: S314 - a report pytest just wrote
+    return [
+        float(case.get("time", "0"))
+        for case in root.iter("testcase")
+        if case.find("skipped") is None
+    ]
+
+
+def suite_timing(project: Path, database_url: str, junit_xml: Path) -> SuiteTiming:
+    """Run the generated suite twice (warm-up, then timed) and split fixed from per-test cost.
+
+    pytest reports session-scoped setup (test database, migrations) inside the first test,
+    so that test's excess over the median is counted as fixed cost, not as a test.
+    """
+    uv = shutil.which("uv") or "uv"
+    argv = [uv, "run", "pytest", "-p", "no:cacheprovider", "-q", f"--junitxml={junit_xml}"]
+    env = uv_env({"DATABASE_URL": database_url})
+    _timed(argv, cwd=project, env=env)
+    wall = _timed(argv, cwd=project, env=env)
+    times = _test_times(junit_xml)
+    median = statistics.median(times) if times else 0.0
+    first_excess = max(0.0, times[0] - median) if times else 0.0
+    in_tests = sum(times) - first_excess
+    return SuiteTiming(wall, len(times), wall - in_tests, median * 1000)

@@ -1,0 +1,224 @@
+"""Benchmark the generated service against a raw asyncpg app and a naive FastAPI app.
+
+Usage, from the template repository root: ``uv run python benchmarks/run.py [--help]``.
+Bakes the default project, migrates and seeds a fresh database, starts the three apps with
+uvicorn (1 worker, uvloop, httptools), loads them with wrk in interleaved rounds and prints
+Markdown tables with the targets of the performance issue. Standard library only.
+"""
+
+import argparse
+import contextlib
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harness import db, load, project, report
+from harness.load import Endpoint, Result
+from harness.report import OURS, Key
+from harness.setup import Bench
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+RSS_TARGET_MB = 120
+FIXED_COST_TARGET_S = 1.5
+PER_TEST_TARGET_MS = 8
+SYNC_RATIO_TARGET = 1.5
+STATS_SETTLE_SECONDS = 1.5
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per wrk round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per cell")
+    parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per app")
+    parser.add_argument("--connections", type=int, nargs="+", default=[32, 64, 256])
+    parser.add_argument(
+        "--endpoints", nargs="+", default=["health", "get", "list", "create"], help="subset"
+    )
+    parser.add_argument("--port", type=int, default=18000, help="first of three ports")
+    parser.add_argument("--pool-size", type=int, default=20, help="references' pool size")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432"),
+        help="server for the bench databases (default: env BENCH_POSTGRES_URL or local trust)",
+    )
+    parser.add_argument(
+        "--skip-project-timings", action="store_true", help="skip suite and sync timings"
+    )
+    parser.add_argument(
+        "--refs-only",
+        type=Path,
+        metavar="PYTHON",
+        help="no bake: run only the references, with this interpreter's packages",
+    )
+    return parser.parse_args(argv)
+
+
+def log(message: str) -> None:
+    """Print progress on stderr (the tables go to stdout)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def load_once(
+    bench: Bench, app: str, endpoint: Endpoint, connections: int, seconds: float
+) -> Result:
+    """Run wrk once against one app; after a create, restore the seeded table."""
+    result = load.run_wrk(
+        bench.servers[app].url(""),
+        endpoint,
+        connections=connections,
+        seconds=seconds,
+        token=bench.token,
+    )
+    if endpoint.method == "POST":
+        db.reset_items(bench.pg, bench.databases[app])
+    return result
+
+
+def warm_up(bench: Bench, endpoints: list[Endpoint], connections: int, seconds: float) -> None:
+    """Load every endpoint of every app once, at the highest concurrency, untimed."""
+    for endpoint in endpoints:
+        for app in bench.servers:
+            log(f"warm-up {endpoint.name} {app}")
+            load_once(bench, app, endpoint, connections, seconds)
+
+
+def measure(
+    bench: Bench, endpoints: list[Endpoint], args: argparse.Namespace
+) -> dict[Key, list[Result]]:
+    """Run the interleaved rounds (ours, raw, naive, ours, ...) of every cell."""
+    rounds: dict[Key, list[Result]] = defaultdict(list)
+    total = len(endpoints) * len(args.connections) * args.rounds * len(bench.servers)
+    done = 0
+    for endpoint in endpoints:
+        for connections in args.connections:
+            for _ in range(args.rounds):
+                for app in bench.servers:
+                    result = load_once(bench, app, endpoint, connections, args.duration)
+                    rounds[endpoint.name, connections, app].append(result)
+                    done += 1
+                    log(
+                        f"[{done}/{total}] {endpoint.name} c={connections} {app}:"
+                        f" {result.requests_per_second:,.0f} req/s, {result.errors} errors"
+                    )
+    return rounds
+
+
+def session_facts(
+    bench: Bench, before: dict[str, db.SessionSnapshot], after: dict[str, db.SessionSnapshot]
+) -> list[tuple[str, str]]:
+    """Describe PostgreSQL sessions of each bench database across the steady run."""
+    facts = []
+    for database, start in before.items():
+        end = after[database]
+        apps = "+".join(app for app, name in bench.databases.items() if name == database)
+        opened = end.opened_total - start.opened_total - (end.admin_opened - start.admin_opened)
+        verdict = "✓" if opened == 0 else "✗"
+        facts.append(
+            (
+                f"sessions of {apps} (`{database}`)",
+                f"{start.backends} before, {end.backends} after, newest started"
+                f" {end.newest_start}; opened during the steady run: {opened} {verdict}",
+            )
+        )
+    return facts
+
+
+def rss_facts(bench: Bench) -> list[tuple[str, str]]:
+    """Peak RSS (VmHWM) of each worker after the run."""
+    facts = []
+    for app, server in bench.servers.items():
+        peak = server.peak_rss_mb()
+        verdict = (
+            f" {'✓' if peak <= RSS_TARGET_MB else '✗'} (≤{RSS_TARGET_MB})" if app == OURS else ""
+        )
+        facts.append((f"peak RSS {app} worker", f"{peak:.0f} MiB{verdict}"))
+    return facts
+
+
+def project_facts(bench: Bench, bake_dir: Path, database: str) -> list[tuple[str, str]]:
+    """Time the generated suite, a second bake and a bare `uv sync` of the same lock."""
+    log("timing the generated test suite (warm-up run, then timed run)")
+    bench.cleanup_databases.append(f"{database}_test")
+    suite = project.suite_timing(
+        bake_dir, bench.pg.sqlalchemy_url(database), bench.workdir / "junit.xml"
+    )
+    log("timing a second bake and a bare uv sync (warm cache)")
+    _, bake_seconds = project.bake(TEMPLATE_DIR, bench.workdir / "bake-timed")
+    bare_seconds = project.bare_sync(bake_dir, bench.workdir / "bare-sync")
+    sync_ratio = bake_seconds / bare_seconds
+    fixed_ok = "✓" if suite.fixed_seconds <= FIXED_COST_TARGET_S else "✗"
+    per_test_ok = "✓" if suite.median_test_ms <= PER_TEST_TARGET_MS else "✗"
+    return [
+        ("suite (serial, warm)", f"{suite.tests} tests in {suite.wall_seconds:.2f} s"),
+        ("suite fixed cost", f"{suite.fixed_seconds:.2f} s {fixed_ok} (≤{FIXED_COST_TARGET_S})"),
+        (
+            "suite per-test median",
+            f"{suite.median_test_ms:.1f} ms {per_test_ok} (≤{PER_TEST_TARGET_MS})",
+        ),
+        ("bake + uv sync (warm cache)", f"{bake_seconds:.2f} s"),
+        ("bare uv sync --frozen (same lock)", f"{bare_seconds:.2f} s"),
+        ("bake ÷ bare", report.mark_at_most(sync_ratio, SYNC_RATIO_TARGET)),
+    ]
+
+
+def print_report(bench: Bench, rounds: dict[Key, list[Result]], args: argparse.Namespace) -> None:
+    """Print the tables on stdout."""
+    cells = {key: report.summarize(results) for key, results in rounds.items()}
+    cpu = platform.processor() or platform.machine()
+    print(
+        f"\n## Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {os.cpu_count()} CPUs ({cpu}),"
+        f" {args.rounds} rounds x {args.duration:g} s, medians\n"
+    )
+    print(report.throughput_table(cells))
+    print()
+    print(report.scaling_table(cells, min(args.connections), max(args.connections)))
+    print()
+    print(report.key_value_table("fact", bench.facts))
+
+
+def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
+    """Set everything up, measure, and print."""
+    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
+    bench = Bench(db.Postgres(args.postgres_url), workdir, args.port, args.pool_size)
+    stack.callback(bench.drop_databases)
+    if args.refs_only:
+        bench.setup_references_only(stack, args.refs_only)
+    else:
+        bake_dir = bench.setup_full(stack, TEMPLATE_DIR)
+        if not args.skip_project_timings:
+            bench.facts += project_facts(bench, bake_dir, bench.databases[OURS])
+    endpoints = [e for e in load.endpoints(bench.item_id) if e.name in args.endpoints]
+    warm_up(bench, endpoints, max(args.connections), args.warmup)
+    time.sleep(STATS_SETTLE_SECONDS)
+    databases = set(bench.databases.values())
+    before = {name: bench.pg.snapshot(name) for name in databases}
+    rounds = measure(bench, endpoints, args)
+    time.sleep(STATS_SETTLE_SECONDS)
+    after = {name: bench.pg.snapshot(name) for name in databases}
+    bench.facts += session_facts(bench, before, after) + rss_facts(bench)
+    print_report(bench, rounds, args)
+
+
+def main() -> int:
+    """Entry point: run the benchmark, always stopping what it started."""
+    args = parse_args()
+    load.ensure_wrk()
+    with contextlib.ExitStack() as stack:
+        try:
+            run(args, stack)
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            detail = getattr(exc, "stderr", "") or ""
+            log(f"ERROR: {exc}\n{detail}")
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
