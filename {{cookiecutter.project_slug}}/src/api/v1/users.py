@@ -1,0 +1,91 @@
+"""User endpoints."""
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from src.api.deps import {% if cookiecutter.auth == "jwt" %}CurrentUser, {% endif %}UserServiceDep
+from src.schemas.common import DataResponse, Page, PageQuery
+from src.schemas.problem import problem_responses
+from src.schemas.user import UserCreate, UserOut, UserUpdate
+
+router = APIRouter(prefix="/users", tags=["users"], responses=problem_responses(422))
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(409),
+)
+async def create_user(user_in: UserCreate, users: UserServiceDep) -> DataResponse[UserOut]:
+    """Register a new user."""
+    return DataResponse(data=await users.create(user_in))
+{%- if cookiecutter.auth == "jwt" %}
+
+
+@router.get("/me", responses=problem_responses(401))
+async def read_me(me: CurrentUser) -> DataResponse[UserOut]:
+    """Return the signed-in user."""
+    return DataResponse(data=me)
+
+
+@router.get("", responses=problem_responses(401))
+async def list_users(page: PageQuery, users: UserServiceDep, _: CurrentUser) -> Page[UserOut]:
+    """List users, oldest first."""
+    return await users.list(page)
+
+
+@router.get("/{user_id}", responses=problem_responses(401, 404))
+async def read_user(
+    user_id: uuid.UUID, users: UserServiceDep, _: CurrentUser
+) -> DataResponse[UserOut]:
+    """Return one user."""
+    return DataResponse(data=await users.get(user_id))
+
+
+@router.patch("/{user_id}", responses=problem_responses(401, 403, 404, 409))
+async def update_user(
+    user_id: uuid.UUID, changes: UserUpdate, users: UserServiceDep, me: CurrentUser
+) -> DataResponse[UserOut]:
+    """Change your own account; a new password revokes earlier tokens."""
+    return DataResponse(data=await users.update(me.id, user_id, changes))
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(401, 403, 404),
+)
+async def delete_user(user_id: uuid.UUID, users: UserServiceDep, me: CurrentUser) -> None:
+    """Delete your own account and its items."""
+    await users.delete(me.id, user_id)
+{%- else %}
+
+
+@router.get("")
+async def list_users(page: PageQuery, users: UserServiceDep) -> Page[UserOut]:
+    """List users, oldest first."""
+    return await users.list(page)
+
+
+@router.get("/{user_id}", responses=problem_responses(404))
+async def read_user(user_id: uuid.UUID, users: UserServiceDep) -> DataResponse[UserOut]:
+    """Return one user."""
+    return DataResponse(data=await users.get(user_id))
+
+
+@router.patch("/{user_id}", responses=problem_responses(404, 409))
+async def update_user(
+    user_id: uuid.UUID, changes: UserUpdate, users: UserServiceDep
+) -> DataResponse[UserOut]:
+    """Change a user."""
+    return DataResponse(data=await users.update(user_id, changes))
+
+
+@router.delete(
+    "/{user_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+)
+async def delete_user(user_id: uuid.UUID, users: UserServiceDep) -> None:
+    """Delete a user."""
+    await users.delete(user_id)
+{%- endif %}

@@ -1,0 +1,57 @@
+"""Domain errors raised by services and rendered as problem+json in one place.
+
+Hierarchy:
+
+* DomainError
+  + NotFoundError             - the resource does not exist (or is not the caller's)
+  + ConflictError             - the request clashes with existing state
+  + AuthenticationError       - the caller could not be identified (401, WWW-Authenticate)
+  + PermissionDeniedError     - the caller may not do this
+  + ServiceUnavailableError   - a dependency such as the database is unreachable
+"""
+
+from http import HTTPStatus
+from types import MappingProxyType
+from typing import ClassVar
+
+
+class DomainError(Exception):
+    """Base class: an expected failure with an HTTP status and a human-readable detail."""
+
+    status: ClassVar[HTTPStatus] = HTTPStatus.BAD_REQUEST
+    headers: ClassVar[MappingProxyType[str, str]] = MappingProxyType({})
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFoundError(DomainError):
+    """The resource does not exist, or the caller may not know that it does."""
+
+    status = HTTPStatus.NOT_FOUND
+
+
+class ConflictError(DomainError):
+    """The request clashes with the current state, such as a taken email address."""
+
+    status = HTTPStatus.CONFLICT
+
+
+class AuthenticationError(DomainError):
+    """The caller's credentials are missing, wrong, expired or revoked."""
+
+    status = HTTPStatus.UNAUTHORIZED
+    headers = MappingProxyType({"WWW-Authenticate": "Bearer"})
+
+
+class PermissionDeniedError(DomainError):
+    """The caller is known but may not perform this action."""
+
+    status = HTTPStatus.FORBIDDEN
+
+
+class ServiceUnavailableError(DomainError):
+    """A dependency the service needs, such as the database, cannot be reached."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE

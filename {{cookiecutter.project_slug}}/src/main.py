@@ -1,0 +1,87 @@
+"""The FastAPI application: settings, logging, middleware, routers and error handlers."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from src.api import health
+from src.api.v1.router import router as api_v1_router
+from src.config import Settings, get_settings
+from src.database import engine
+from src.logging_config import configure_logging
+from src.middleware.request_context import RequestContextMiddleware
+from src.middleware.security_headers import SecurityHeadersMiddleware
+from src.passwords import dummy_hash
+from src.problems import PROBLEM_MEDIA_TYPE, register_exception_handlers
+
+log = structlog.get_logger()
+
+
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    """Warm up before the first request; release every database connection on shutdown."""
+    # Computed now so the first failed login costs no more than later ones.
+    dummy_hash()
+    log.info("application_started")
+    yield
+    await engine.dispose()
+    log.info("application_stopped")
+
+
+def _problem_media_type(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Document error responses as application/problem+json, which is what they are."""
+    for operation in (op for path in openapi.get("paths", {}).values() for op in path.values()):
+        for status, response in operation.get("responses", {}).items():
+            content = response.get("content", {})
+            if status[0] in "45" and "application/json" in content:
+                content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+    return openapi
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for the given (or the process-wide) settings."""
+    settings = settings or get_settings()
+    docs = not settings.is_production
+    app = FastAPI(
+        title={{ cookiecutter.project_name | tojson }},
+        description={{ cookiecutter.description | tojson }},
+        version="0.1.0",
+        debug=settings.DEBUG,
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
+    app.include_router(health.router)
+    app.include_router(api_v1_router)
+    register_exception_handlers(app)
+
+    # Added innermost first: the request context wraps CORS, security headers wrap both.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.CORS_ORIGINS,
+        allow_credentials=settings.CORS_ALLOW_CREDENTIALS,
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["X-Request-ID"],
+    )
+    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+
+    build_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _problem_media_type(build_openapi())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+configure_logging(get_settings())
+app = create_app()

@@ -1,0 +1,1 @@
+"""Pure-ASGI middleware: nothing here buffers bodies or spawns tasks."""

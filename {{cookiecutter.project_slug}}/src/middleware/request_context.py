@@ -1,0 +1,70 @@
+"""Request id, log context, the one access line per request, and the last-resort 500."""
+
+import re
+import time
+import uuid
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from src.problems import problem_response
+
+REQUEST_ID_HEADER = b"x-request-id"
+# Inbound ids are echoed into logs and headers, so only short, plain values are kept.
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+log = structlog.get_logger()
+
+
+def inbound_request_id(scope: Scope) -> str | None:
+    """Return the caller's X-Request-ID when it is safe to reuse, else None."""
+    for name, value in scope["headers"]:
+        if name == REQUEST_ID_HEADER:
+            candidate = value.decode("latin-1")
+            return candidate if SAFE_REQUEST_ID.fullmatch(candidate) else None
+    return None
+
+
+class RequestContextMiddleware:
+    """Tag each request with an id, log one line for it, and turn crashes into a 500 problem."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI connection; non-HTTP scopes pass straight through."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        request_id = inbound_request_id(scope) or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        request_id_header = (REQUEST_ID_HEADER, request_id.encode())
+        response: dict[str, int] = {}
+        started = time.perf_counter()
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+
+        async def send_with_request_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response["status"] = message["status"]
+                message["headers"] = [*message.get("headers", ()), request_id_header]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        except Exception:
+            log.exception("unhandled_exception")
+            if "status" in response:
+                raise  # Headers are out; the server can only drop the connection.
+            crash = problem_response(scope, 500, "An unexpected error occurred.")
+            await crash(scope, receive, send_with_request_id)
+        finally:
+            log.info(
+                "http_request",
+                method=scope["method"],
+                path=scope["path"],
+                status_code=response.get("status", 500),
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            )
+            structlog.contextvars.clear_contextvars()

@@ -1,0 +1,1 @@
+"""Data access: every query lives here, and nothing here commits."""

@@ -1,0 +1,1 @@
+"""Business logic: services take repositories, raise domain errors and return schemas."""

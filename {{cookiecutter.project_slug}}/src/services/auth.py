@@ -1,0 +1,50 @@
+"""Sign-in and bearer-token authentication."""
+
+import structlog
+
+from src.config import Settings
+from src.errors import AuthenticationError
+from src.passwords import verify_password
+from src.repositories.user import UserRepository
+from src.schemas.auth import TokenOut
+from src.schemas.user import UserOut
+from src.tokens import InvalidTokenError, create_access_token, decode_access_token
+
+log = structlog.get_logger()
+
+# One message for every failure, so responses never reveal which part was wrong.
+BAD_CREDENTIALS = "Incorrect email or password."
+BAD_TOKEN = "The access token is missing, invalid, expired or revoked."
+
+
+class AuthService:
+    """Turns credentials into tokens and tokens back into users."""
+
+    def __init__(self, users: UserRepository, settings: Settings) -> None:
+        self.users = users
+        self.settings = settings
+
+    async def login(self, email: str, password: str) -> TokenOut:
+        """Issue an access token; unknown emails cost the same time as wrong passwords."""
+        user = await self.users.get_by_email(email)
+        hashed = user.hashed_password if user is not None else None
+        if not await verify_password(password, hashed) or user is None:
+            log.info("login_failed")
+            raise AuthenticationError(BAD_CREDENTIALS)
+        log.info("login_succeeded", user_id=str(user.id))
+        return TokenOut(
+            access_token=create_access_token(user.id, user.token_version, self.settings)
+        )
+
+    async def authenticate(self, token: str | None) -> UserOut:
+        """Return the token's user if the token is valid and not revoked."""
+        if token is None:
+            raise AuthenticationError(BAD_TOKEN)
+        try:
+            claims = decode_access_token(token, self.settings)
+        except InvalidTokenError as exc:
+            raise AuthenticationError(BAD_TOKEN) from exc
+        user = await self.users.get(claims.user_id)
+        if user is None or user.token_version != claims.token_version:
+            raise AuthenticationError(BAD_TOKEN)
+        return UserOut.model_validate(user)

@@ -1,0 +1,109 @@
+"""Items{% if cookiecutter.auth == "jwt" %}: each belongs to its creator, and others cannot tell it exists{% endif %}."""
+
+import uuid
+
+import structlog
+
+from src.errors import NotFoundError
+from src.models import Item
+from src.repositories.item import ItemRepository
+from src.schemas.common import Page, PageMeta, PageParams
+from src.schemas.item import ItemCreate, ItemOut, ItemUpdate
+
+log = structlog.get_logger()
+{%- if cookiecutter.auth == "jwt" %}
+
+
+class ItemService:
+    """Creates, reads, changes and deletes the caller's items."""
+
+    def __init__(self, items: ItemRepository) -> None:
+        self.items = items
+
+    async def create(self, owner_id: uuid.UUID, item_in: ItemCreate) -> ItemOut:
+        """Create an item owned by the caller."""
+        item = await self.items.add(Item(**item_in.model_dump(), owner_id=owner_id))
+        log.info("item_created", item_id=str(item.id))
+        return ItemOut.model_validate(item)
+
+    async def get(self, owner_id: uuid.UUID, item_id: uuid.UUID) -> ItemOut:
+        """Return one of the caller's items."""
+        return ItemOut.model_validate(await self._require(owner_id, item_id))
+
+    async def list(self, owner_id: uuid.UUID, page: PageParams) -> Page[ItemOut]:
+        """Return one page of the caller's items, newest first."""
+        items = await self.items.list_owned(owner_id, page.limit, page.offset)
+        total = await self.items.count_owned(owner_id)
+        return Page(
+            data=[ItemOut.model_validate(item) for item in items],
+            meta=PageMeta(total=total, limit=page.limit, offset=page.offset),
+        )
+
+    async def update(self, owner_id: uuid.UUID, item_id: uuid.UUID, changes: ItemUpdate) -> ItemOut:
+        """Apply a partial change to one of the caller's items."""
+        item = await self._require(owner_id, item_id)
+        for field, value in changes.model_dump(exclude_unset=True).items():
+            setattr(item, field, value)
+        await self.items.flush()
+        log.info("item_updated", item_id=str(item.id))
+        return ItemOut.model_validate(item)
+
+    async def delete(self, owner_id: uuid.UUID, item_id: uuid.UUID) -> None:
+        """Delete one of the caller's items."""
+        await self.items.delete(await self._require(owner_id, item_id))
+        log.info("item_deleted", item_id=str(item_id))
+
+    async def _require(self, owner_id: uuid.UUID, item_id: uuid.UUID) -> Item:
+        """Return the caller's item; someone else's answers exactly like a missing one."""
+        item = await self.items.get_owned(item_id, owner_id)
+        if item is None:
+            raise NotFoundError("Item not found.")
+        return item
+{%- else %}
+
+
+class ItemService:
+    """Creates, reads, changes and deletes items."""
+
+    def __init__(self, items: ItemRepository) -> None:
+        self.items = items
+
+    async def create(self, item_in: ItemCreate) -> ItemOut:
+        """Create an item."""
+        item = await self.items.add(Item(**item_in.model_dump()))
+        log.info("item_created", item_id=str(item.id))
+        return ItemOut.model_validate(item)
+
+    async def get(self, item_id: uuid.UUID) -> ItemOut:
+        """Return one item."""
+        return ItemOut.model_validate(await self._require(item_id))
+
+    async def list(self, page: PageParams) -> Page[ItemOut]:
+        """Return one page of items, newest first."""
+        items = await self.items.list_page(page.limit, page.offset)
+        return Page(
+            data=[ItemOut.model_validate(item) for item in items],
+            meta=PageMeta(total=await self.items.count(), limit=page.limit, offset=page.offset),
+        )
+
+    async def update(self, item_id: uuid.UUID, changes: ItemUpdate) -> ItemOut:
+        """Apply a partial change to an item."""
+        item = await self._require(item_id)
+        for field, value in changes.model_dump(exclude_unset=True).items():
+            setattr(item, field, value)
+        await self.items.flush()
+        log.info("item_updated", item_id=str(item.id))
+        return ItemOut.model_validate(item)
+
+    async def delete(self, item_id: uuid.UUID) -> None:
+        """Delete an item."""
+        await self.items.delete(await self._require(item_id))
+        log.info("item_deleted", item_id=str(item_id))
+
+    async def _require(self, item_id: uuid.UUID) -> Item:
+        """Return the item or raise NotFoundError."""
+        item = await self.items.get(item_id)
+        if item is None:
+            raise NotFoundError("Item not found.")
+        return item
+{%- endif %}
