@@ -1,0 +1,135 @@
+"""Finish a freshly generated project (standard library only, safe to re-run).
+
+Prunes files of options that were not chosen, writes `.env` from `.env.example` with fresh
+secrets, then installs the environment with `uv sync`. Runs under whatever Python runs
+cookiecutter (or cruft), so it keeps to Python 3.10 syntax.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+# Cookiecutter renders this file with Jinja; the unrendered file still imports (see tests).
+PROJECT_SLUG = "{{ (cookiecutter.project_slug | tojson)[1:-1] }}"
+AUTH = "{{ (cookiecutter.auth | tojson)[1:-1] }}"
+
+# Paths (relative to the project root) that exist only for one answer of one option.
+OPTION_ONLY_PATHS: Mapping[tuple[str, str], tuple[str, ...]] = {
+    ("auth", "jwt"): (
+        "src/api/v1/auth.py",
+        "src/services/auth.py",
+        "src/tokens.py",
+        "src/tests/api/v1/test_auth.py",
+        "src/tests/test_tokens.py",
+    ),
+}
+
+SKIP_UV_VARIABLE = "SUPERNOVA_SKIP_UV"
+
+
+def unselected_paths(answers: Mapping[str, str]) -> list[str]:
+    """Return the option-only paths whose option was not answered with their value."""
+    return [
+        path
+        for (option, value), paths in OPTION_ONLY_PATHS.items()
+        if answers.get(option) != value
+        for path in paths
+    ]
+
+
+def remove_paths(root: Path, paths: list[str]) -> None:
+    """Delete the given files or folders under root; missing ones are fine."""
+    for relative in paths:
+        target = root / relative
+        if target.is_dir():
+            shutil.rmtree(target)
+        else:
+            target.unlink(missing_ok=True)
+
+
+def database_name(slug: str) -> str:
+    """Return the local development database name for a project slug."""
+    return slug.replace("-", "_")
+
+
+def env_values(slug: str) -> dict[str, str]:
+    """Return working local values for the `.env` keys this hook knows, with fresh secrets."""
+    password = secrets.token_urlsafe(24)
+    return {
+        "ENVIRONMENT": "development",
+        "DEBUG": "false",
+        "LOG_LEVEL": "INFO",
+        "LOG_JSON": "",
+        "DATABASE_URL": (
+            f"postgresql+asyncpg://postgres:{password}@127.0.0.1:5432/{database_name(slug)}"
+        ),
+        "TEST_DATABASE_URL": "",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ACCESS_TOKEN_EXPIRE_MINUTES": "15",
+        "CORS_ORIGINS": "",
+        "CORS_ALLOW_CREDENTIALS": "false",
+        "POSTGRES_PASSWORD": password,
+    }
+
+
+def render_env(example: str, values: Mapping[str, str]) -> str:
+    """Fill each `KEY=` line of an env example; unknown keys stay empty, other lines verbatim."""
+    lines = []
+    for line in example.splitlines():
+        key = line.split("=", 1)[0].strip()
+        if key and not key.startswith("#"):
+            line = f"{key}={values.get(key, '')}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def write_env(root: Path, slug: str) -> bool:
+    """Write `.env` from `.env.example` unless `.env` exists; return whether it was written."""
+    target = root / ".env"
+    example = root / ".env.example"
+    if target.exists() or not example.is_file():
+        return False
+    target.write_text(render_env(example.read_text(encoding="utf-8"), env_values(slug)), "utf-8")
+    target.chmod(0o600)
+    return True
+
+
+def uv_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """Return environ without VIRTUAL_ENV, so uv uses the project's own `.venv`."""
+    return {key: value for key, value in environ.items() if key != "VIRTUAL_ENV"}
+
+
+def uv_sync(root: Path) -> bool:
+    """Run `uv sync` in root; return False when uv is missing or the sync fails."""
+    uv = shutil.which("uv")
+    if uv is None:
+        return False
+    result = subprocess.run([uv, "sync"], cwd=root, env=uv_environment(os.environ), check=False)
+    return result.returncode == 0
+
+
+def next_step(slug: str) -> str:
+    """Return the line telling the user how to finish the install by hand."""
+    return f"NEXT: uv sync did not run; to finish, run: cd {slug} && uv sync"
+
+
+def main() -> int:
+    """Prune, write `.env`, sync; a failed or skipped `uv sync` only prints the next step."""
+    root = Path.cwd()
+    remove_paths(root, unselected_paths({"auth": AUTH}))
+    write_env(root, PROJECT_SLUG)
+    if os.environ.get(SKIP_UV_VARIABLE) == "1":
+        return 0
+    if not uv_sync(root):
+        print(next_step(PROJECT_SLUG), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
