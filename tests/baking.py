@@ -1,0 +1,127 @@
+"""Bake the template with pytest-cookies and run commands inside the baked project."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+ROOT = Path(__file__).resolve().parents[1]
+
+POSTGRES_HOST = "127.0.0.1"
+POSTGRES_PORT = "5432"
+POSTGRES_USER = "postgres"
+COMMAND_TIMEOUT_SECONDS = 600
+
+type Bake = Callable[..., Baked]
+
+
+class CookiesResult(Protocol):
+    """What pytest-cookies' `Cookies.bake` returns (the plugin ships no types)."""
+
+    exit_code: int
+    exception: BaseException | None
+
+    @property
+    def project_path(self) -> Path | None:
+        """Return the baked project's path, or None when the bake failed."""
+
+
+class Cookies(Protocol):
+    """pytest-cookies' `cookies` and `cookies_session` fixtures (the plugin ships no types)."""
+
+    def bake(
+        self, extra_context: dict[str, str] | None = None, template: str | None = None
+    ) -> CookiesResult:
+        """Bake template with extra_context."""
+
+
+def command_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Return this process's environment without VIRTUAL_ENV (the template's venv), plus extra."""
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    env.update(extra or {})
+    return env
+
+
+def database_url(name: str) -> str:
+    """Return the asyncpg URL of a database on the shared test server."""
+    return f"postgresql+asyncpg://{POSTGRES_USER}@{POSTGRES_HOST}:{POSTGRES_PORT}/{name}"
+
+
+def psql(sql: str) -> str:
+    """Run one SQL command on the shared test server's `postgres` database; return its rows."""
+    command = ["psql", "-h", POSTGRES_HOST, "-p", POSTGRES_PORT, "-U", POSTGRES_USER]
+    command += ["-d", "postgres", "-v", "ON_ERROR_STOP=1", "-X", "-A", "-t", "-c", sql]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"psql failed: {sql}\n{result.stderr}"
+    return result.stdout
+
+
+def drop_databases(prefix: str) -> None:
+    """Drop every database whose name starts with prefix (per-worker copies included)."""
+    names = psql(f"SELECT datname FROM pg_database WHERE starts_with(datname, '{prefix}')")
+    for name in names.split():
+        psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def describe(result: subprocess.CompletedProcess[str]) -> str:
+    """Return a failed command with the tail of its output, for assertion messages."""
+    output = (result.stdout + result.stderr)[-6000:]
+    return f"`{' '.join(map(str, result.args))}` exited {result.returncode}:\n{output}"
+
+
+@dataclass(frozen=True)
+class Baked:
+    """One bake: the answers given, how it ended and, when it worked, the project's path."""
+
+    answers: Mapping[str, str]
+    exit_code: int
+    exception: BaseException | None
+    path: Path | None
+    env: Mapping[str, str]
+
+    @property
+    def project(self) -> Path:
+        """Return the project's path, failing the test with the bake's error if there is none."""
+        assert self.exception is None, f"bake failed: {self.exception!r}"
+        assert self.path is not None
+        return self.path
+
+    def run(self, *command: str) -> subprocess.CompletedProcess[str]:
+        """Run a command in the project with VIRTUAL_ENV stripped and self.env added."""
+        return subprocess.run(
+            command,
+            cwd=self.project,
+            env=command_env(self.env),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=COMMAND_TIMEOUT_SECONDS,
+        )
+
+    def check(self, *command: str) -> str:
+        """Run a command in the project, assert it succeeded and return its output."""
+        result = self.run(*command)
+        assert result.returncode == 0, describe(result)
+        return result.stdout
+
+    def files(self) -> list[Path]:
+        """Return every file of the project outside `.venv`, relative to the project."""
+        files = (path for path in self.project.rglob("*") if path.is_file())
+        relative = (path.relative_to(self.project) for path in files)
+        return sorted(path for path in relative if path.parts[0] != ".venv")
+
+
+def bake_with(cookies: Cookies, answers: Mapping[str, str], env: Mapping[str, str]) -> Baked:
+    """Bake ROOT with pytest-cookies and the given answers."""
+    result = cookies.bake(extra_context=dict(answers), template=str(ROOT))
+    return Baked(
+        answers=answers,
+        exit_code=result.exit_code,
+        exception=result.exception,
+        path=result.project_path,
+        env=env,
+    )

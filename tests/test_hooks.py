@@ -1,0 +1,296 @@
+"""Unit tests of the hooks' functions, and of the hooks as cookiecutter renders them."""
+
+from __future__ import annotations
+
+import runpy
+import stat
+from pathlib import Path
+
+import pytest
+from cookiecutter.environment import StrictEnvironment
+
+import post_gen_project as post
+import pre_gen_project as pre
+from baking import ROOT
+
+AWKWARD = 'Café "Zoë\'s" \\ #1 {{x}} {% raw %} \U0001f680'
+
+ENV_EXAMPLE = """\
+# Local settings; copy to .env.
+ENVIRONMENT=
+DEBUG=
+LOG_LEVEL=
+LOG_JSON=
+DATABASE_URL=
+TEST_DATABASE_URL=
+SECRET_KEY=
+ACCESS_TOKEN_EXPIRE_MINUTES=
+CORS_ORIGINS=
+CORS_ALLOW_CREDENTIALS=
+POSTGRES_PASSWORD=
+SOMETHING_NEW=
+"""
+
+
+def render_hook(name: str, answers: dict[str, str], into: Path) -> dict[str, object]:
+    """Render a hook the way cookiecutter does and load it (without running main)."""
+    context = {"cookiecutter": answers}
+    source = (ROOT / "hooks" / f"{name}.py").read_text(encoding="utf-8")
+    rendered = StrictEnvironment(context=context).from_string(source).render(**context)
+    script = into / f"{name}.py"
+    script.write_text(rendered, encoding="utf-8")
+    return runpy.run_path(str(script))
+
+
+def env_lines(text: str) -> dict[str, str]:
+    """Parse `KEY=value` lines of an env file."""
+    pairs = (line.partition("=") for line in text.splitlines() if "=" in line)
+    return {key: value for key, _, value in pairs}
+
+
+class TestProjectSlug:
+    @pytest.mark.parametrize("slug", ["a", "supernova-service", "api2", "b2b-api-v3"])
+    def test_kebab_case_is_accepted(self, slug: str) -> None:
+        pre.check_project_slug(slug)
+
+    @pytest.mark.parametrize(
+        "slug", ["My Service", "1service", "service-", "a--b", "Service", "-a", "a_b", "", "é"]
+    )
+    def test_anything_else_is_refused(self, slug: str) -> None:
+        with pytest.raises(pre.AnswerError, match="kebab-case") as error:
+            pre.check_project_slug(slug)
+        assert error.value.field == "project_slug"
+
+    @pytest.mark.parametrize("slug", ["fastapi", "alembic", "pydantic-settings", "pyjwt", "jwt"])
+    def test_a_dependency_name_is_refused(self, slug: str) -> None:
+        with pytest.raises(pre.AnswerError, match="dependency of the generated project"):
+            pre.check_project_slug(slug)
+
+    def test_reserved_names_are_normalised(self) -> None:
+        assert all(name == pre.normalise(name) for name in pre.RESERVED_NAMES)
+        assert pre.normalise("Pydantic_Settings") == "pydantic-settings"
+
+
+class TestAuthorEmail:
+    @pytest.mark.parametrize(
+        "email", ["dev@example.com", "zoe+tpl@example.co.uk", "first.last@sub-domain.example.org"]
+    )
+    def test_plain_addresses_are_accepted(self, email: str) -> None:
+        pre.check_author_email(email)
+
+    @pytest.mark.parametrize(
+        "email",
+        ["", "dev", "dev@", "@example.com", "dev@example", "dev @example.com", "a@b@c.com",
+         "dev@example.com.", 'de"v@example.com', "dev@-example.com", "dev..x@example.com"],
+    )  # fmt: skip
+    def test_anything_else_is_refused(self, email: str) -> None:
+        with pytest.raises(pre.AnswerError) as error:
+            pre.check_author_email(email)
+        assert error.value.field == "author_email"
+
+
+class TestFreeText:
+    @pytest.mark.parametrize("name", ["", "   "])
+    def test_an_empty_project_name_is_refused(self, name: str) -> None:
+        with pytest.raises(pre.AnswerError, match="must not be empty"):
+            pre.check_project_name(name)
+
+    @pytest.mark.parametrize("field", ["description", "author_name"])
+    def test_a_line_break_is_refused(self, field: str) -> None:
+        with pytest.raises(pre.AnswerError, match="single line") as error:
+            pre.check_single_line(field, "two\nlines")
+        assert error.value.field == field
+
+    def test_awkward_text_is_accepted(self) -> None:
+        pre.check_answers(AWKWARD, "cafe", AWKWARD, AWKWARD, "zoe+tpl@example.com")
+
+
+class TestPreGenMain:
+    def test_a_bad_answer_prints_one_error_line_and_returns_1(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        for name, value in [("PROJECT_NAME", "X"), ("PROJECT_SLUG", "Bad Slug")]:
+            monkeypatch.setattr(pre, name, value)
+        monkeypatch.setattr(pre, "AUTHOR_EMAIL", "dev@example.com")
+        monkeypatch.setattr(pre, "DESCRIPTION", "")
+        monkeypatch.setattr(pre, "AUTHOR_NAME", "")
+
+        assert pre.main() == 1
+
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert captured.err.startswith("ERROR: project_slug: ")
+        assert captured.err.count("\n") == 1
+
+
+class TestRendering:
+    def test_awkward_answers_survive_rendering(self, tmp_path: Path) -> None:
+        answers = {
+            "project_name": AWKWARD,
+            "project_slug": "cafe",
+            "description": AWKWARD,
+            "author_name": AWKWARD,
+            "author_email": "zoe+tpl@example.com",
+            "auth": "none",
+        }
+        pre_module = render_hook("pre_gen_project", answers, tmp_path)
+        post_module = render_hook("post_gen_project", answers, tmp_path)
+
+        assert pre_module["PROJECT_NAME"] == AWKWARD
+        assert pre_module["DESCRIPTION"] == AWKWARD
+        assert pre_module["AUTHOR_NAME"] == AWKWARD
+        assert post_module["PROJECT_SLUG"] == "cafe"
+        assert post_module["AUTH"] == "none"
+
+
+class TestPruning:
+    def test_jwt_keeps_every_file(self) -> None:
+        assert post.unselected_paths({"auth": "jwt"}) == []
+
+    def test_auth_none_selects_the_jwt_only_paths(self) -> None:
+        assert post.unselected_paths({"auth": "none"}) == list(
+            post.OPTION_ONLY_PATHS[("auth", "jwt")]
+        )
+
+    def test_remove_paths_deletes_files_and_tolerates_missing_ones(self, tmp_path: Path) -> None:
+        (tmp_path / "src").mkdir()
+        (tmp_path / "src" / "tokens.py").write_text("")
+        (tmp_path / "src" / "keep.py").write_text("")
+
+        post.remove_paths(tmp_path, ["src/tokens.py", "src/missing.py"])
+        post.remove_paths(tmp_path, ["src/tokens.py"])
+
+        assert sorted(path.name for path in (tmp_path / "src").iterdir()) == ["keep.py"]
+
+
+class TestEnvFile:
+    def test_known_keys_get_working_values(self, tmp_path: Path) -> None:
+        (tmp_path / ".env.example").write_text(ENV_EXAMPLE)
+
+        assert post.write_env(tmp_path, "my-service") is True
+
+        values = env_lines((tmp_path / ".env").read_text())
+        password = values["POSTGRES_PASSWORD"]
+        assert values["ENVIRONMENT"] == "development"
+        assert values["DEBUG"] == "false"
+        assert values["LOG_LEVEL"] == "INFO"
+        assert values["LOG_JSON"] == ""
+        assert values["DATABASE_URL"] == (
+            f"postgresql+asyncpg://postgres:{password}@127.0.0.1:5432/my_service"
+        )
+        assert values["TEST_DATABASE_URL"] == ""
+        assert values["ACCESS_TOKEN_EXPIRE_MINUTES"] == "15"
+        assert values["CORS_ORIGINS"] == ""
+        assert values["CORS_ALLOW_CREDENTIALS"] == "false"
+        assert len(values["SECRET_KEY"]) >= 64
+        assert len(password) >= 32
+
+    def test_order_comments_and_unknown_keys_follow_the_example(self, tmp_path: Path) -> None:
+        (tmp_path / ".env.example").write_text(ENV_EXAMPLE)
+
+        post.write_env(tmp_path, "my-service")
+
+        written = (tmp_path / ".env").read_text().splitlines()
+        example = ENV_EXAMPLE.splitlines()
+        assert [line.split("=")[0] for line in written] == [line.split("=")[0] for line in example]
+        assert written[0] == example[0]
+        assert written[-1] == "SOMETHING_NEW="
+
+    def test_secrets_are_fresh_for_every_bake(self, tmp_path: Path) -> None:
+        secrets = set()
+        for name in ["one", "two"]:
+            (tmp_path / name).mkdir()
+            (tmp_path / name / ".env.example").write_text(ENV_EXAMPLE)
+            post.write_env(tmp_path / name, "svc")
+            values = env_lines((tmp_path / name / ".env").read_text())
+            secrets |= {values["SECRET_KEY"], values["POSTGRES_PASSWORD"]}
+        assert len(secrets) == 4
+
+    def test_keys_missing_from_the_example_are_not_written(self, tmp_path: Path) -> None:
+        (tmp_path / ".env.example").write_text("ENVIRONMENT=\nDATABASE_URL=\n")
+
+        post.write_env(tmp_path, "svc")
+
+        assert list(env_lines((tmp_path / ".env").read_text())) == ["ENVIRONMENT", "DATABASE_URL"]
+
+    def test_an_existing_env_is_never_overwritten(self, tmp_path: Path) -> None:
+        (tmp_path / ".env.example").write_text(ENV_EXAMPLE)
+        (tmp_path / ".env").write_text("SECRET_KEY=mine\n")
+
+        assert post.write_env(tmp_path, "svc") is False
+
+        assert (tmp_path / ".env").read_text() == "SECRET_KEY=mine\n"
+
+    def test_env_is_readable_by_its_owner_only(self, tmp_path: Path) -> None:
+        (tmp_path / ".env.example").write_text(ENV_EXAMPLE)
+
+        post.write_env(tmp_path, "svc")
+
+        assert stat.S_IMODE((tmp_path / ".env").stat().st_mode) == 0o600
+
+
+class TestUvSync:
+    def test_virtual_env_is_stripped(self) -> None:
+        env = post.uv_environment(
+            {"VIRTUAL_ENV": "/elsewhere", "PATH": "/bin", "PYENV_VERSION": "x"}
+        )
+        assert env == {"PATH": "/bin", "PYENV_VERSION": "x"}
+
+    def test_missing_uv_is_reported_not_raised(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("PATH", str(tmp_path))
+        assert post.uv_sync(tmp_path) is False
+
+    def test_a_failing_uv_sync_is_reported_not_raised(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        fake_uv = tmp_path / "uv"
+        fake_uv.write_text("#!/bin/sh\nexit 2\n")
+        fake_uv.chmod(0o755)
+        monkeypatch.setenv("PATH", str(tmp_path))
+        assert post.uv_sync(tmp_path) is False
+
+
+class TestPostGenMain:
+    @pytest.fixture
+    def project(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+        """Make a rendered-looking project the working directory, with no uv on PATH."""
+        (tmp_path / ".env.example").write_text(ENV_EXAMPLE)
+        (tmp_path / "src").mkdir()
+        (tmp_path / "src" / "tokens.py").write_text("")
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setattr(post, "PROJECT_SLUG", "svc")
+        monkeypatch.setattr(post, "AUTH", "none")
+        monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
+        monkeypatch.delenv(post.SKIP_UV_VARIABLE, raising=False)
+        return tmp_path
+
+    def test_missing_uv_prints_the_next_command_and_succeeds(
+        self, project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert post.main() == 0
+
+        assert (
+            capsys.readouterr().err
+            == "NEXT: uv sync did not run; to finish, run: cd svc && uv sync\n"
+        )
+        assert (project / ".env").is_file()
+        assert not (project / "src" / "tokens.py").exists()
+
+    def test_skip_variable_skips_uv_silently(
+        self, project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setenv(post.SKIP_UV_VARIABLE, "1")
+
+        assert post.main() == 0
+
+        assert capsys.readouterr().err == ""
+
+    def test_running_twice_changes_nothing(self, project: Path) -> None:
+        post.main()
+        first = (project / ".env").read_text()
+
+        assert post.main() == 0
+
+        assert (project / ".env").read_text() == first
