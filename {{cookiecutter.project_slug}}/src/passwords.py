@@ -26,6 +26,12 @@ def dummy_hash() -> str:
     return _password_hash().hash("no user has this password; it only costs time")
 
 
+def reset_hasher() -> None:
+    """Forget the hasher and dummy hash, so changed cost settings take effect."""
+    _password_hash.cache_clear()
+    dummy_hash.cache_clear()
+
+
 async def hash_password(password: str) -> str:
     """Hash a password in a worker thread: Argon2 would otherwise stall every request."""
     return await asyncio.to_thread(_password_hash().hash, password)

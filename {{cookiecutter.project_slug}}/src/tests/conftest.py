@@ -1,0 +1,154 @@
+"""Shared fixtures: a migrated test database, a rolled-back transaction per test, an HTTP client.
+
+Every test runs inside one transaction on the test database that is rolled back at the end;
+the application's own commits become savepoints inside it, so tests never see each other's
+rows and the development database is never touched.
+"""
+
+import io
+import json
+import logging
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+{%- if cookiecutter.auth == "jwt" %}
+from pydantic import SecretStr
+{%- endif %}
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
+
+from src import passwords
+from src.config import Settings, get_settings
+from src.database import get_db
+from src.logging_config import configure_logging
+from src.main import app
+from src.tests.database import (
+    DatabaseUnavailableError,
+    create_database_if_missing,
+    database_url_for_tests,
+    migrate,
+)
+
+# Argon2 at production cost would dominate the run; the algorithm and code paths stay the same.
+CHEAP_HASHING = {"PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "64"}
+LOG_STREAM = io.StringIO()
+
+type LogReader = Callable[[], list[dict[str, Any]]]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def settings() -> Iterator[Settings]:
+    """Test settings: cheap hashing, JSON logs captured in memory, caches reset around them."""
+    saved = {key: os.environ.get(key) for key in CHEAP_HASHING}
+    os.environ.update(CHEAP_HASHING)
+    get_settings.cache_clear()
+    passwords.reset_hasher()
+    settings = get_settings()
+    configure_logging(settings.model_copy(update={"LOG_JSON": True}), stream=LOG_STREAM)
+    # The test client's own "HTTP Request" lines are not the application's logs.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    yield settings
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    get_settings.cache_clear()
+    passwords.reset_hasher()
+
+
+@pytest.fixture
+def production_settings(settings: Settings) -> Settings:
+    """Settings that pass the production checks."""
+    return Settings(
+        _env_file=None,
+        ENVIRONMENT="production",
+        DEBUG=False,
+        DATABASE_URL=settings.DATABASE_URL,
+{%- if cookiecutter.auth == "jwt" %}
+        SECRET_KEY=SecretStr("k" * 48),
+{%- endif %}
+    )
+
+
+@pytest.fixture(scope="session")
+def database_url(settings: Settings) -> URL:
+    """The URL of this run's test database (one per xdist worker)."""
+    return database_url_for_tests(settings)
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
+    """An engine on the test database, created if missing and migrated once per run."""
+    try:
+        await create_database_if_missing(database_url)
+    except DatabaseUnavailableError as exc:
+        pytest.exit(str(exc), returncode=3)
+    await migrate(database_url)
+    engine = create_async_engine(database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        yield connection
+        await transaction.rollback()
+
+
+type SessionProvider = Callable[[], AsyncIterator[AsyncSession]]
+
+
+@pytest.fixture
+def test_session(connection: AsyncConnection) -> SessionProvider:
+    """A replacement for `get_db` whose unit of work is a savepoint in the test transaction."""
+
+    async def session_in_test_transaction() -> AsyncIterator[AsyncSession]:
+        async with (
+            AsyncSession(
+                bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+            ) as session,
+            session.begin(),
+        ):
+            yield session
+
+    return session_in_test_transaction
+
+
+@asynccontextmanager
+async def serve(application: FastAPI, get_session: SessionProvider) -> AsyncIterator[AsyncClient]:
+    """Talk HTTP to `application`, its sessions provided by `get_session`."""
+    application.dependency_overrides[get_db] = get_session
+    transport = ASGITransport(app=application)
+    try:
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+    finally:
+        application.dependency_overrides.clear()
+
+
+@pytest.fixture
+async def client(test_session: SessionProvider) -> AsyncIterator[AsyncClient]:
+    """An HTTP client for the application, inside the test's rolled-back transaction."""
+    async with serve(app, test_session) as client:
+        yield client
+
+
+@pytest.fixture
+def logs() -> LogReader:
+    """Read the JSON log lines written since the test started."""
+    LOG_STREAM.seek(0)
+    LOG_STREAM.truncate()
+
+    def read() -> list[dict[str, Any]]:
+        return [json.loads(line) for line in LOG_STREAM.getvalue().splitlines()]
+
+    return read

@@ -1,0 +1,69 @@
+"""The test database: which one, created when missing, migrated to head."""
+
+import asyncio
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from src.config import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class DatabaseUnavailableError(Exception):
+    """PostgreSQL could not be reached; the message says how to get one."""
+
+
+def database_url_for_tests(settings: Settings) -> URL:
+    """TEST_DATABASE_URL, else DATABASE_URL's database + `_test`; one per xdist worker."""
+    if settings.TEST_DATABASE_URL is not None:
+        url = make_url(settings.TEST_DATABASE_URL.get_secret_value())
+    else:
+        url = make_url(settings.DATABASE_URL.get_secret_value())
+        url = url.set(database=f"{url.database}_test")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return url.set(database=f"{url.database}_{worker}") if worker else url
+
+
+async def create_database_if_missing(url: URL) -> None:
+    """Create the database on its server unless it exists."""
+    server = create_async_engine(
+        url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
+    try:
+        async with server.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    except (OSError, DBAPIError) as exc:
+        where = f"{url.host}:{url.port or 5432}"
+        msg = (
+            f"PostgreSQL is not reachable at {where} ({type(exc).__name__}). Start one with "
+            "`docker compose up -d db`, or point TEST_DATABASE_URL at a server you can use."
+        )
+        raise DatabaseUnavailableError(msg) from exc
+    finally:
+        await server.dispose()
+
+
+def alembic_config(url: URL) -> Config:
+    """Alembic configuration aimed at `url`, leaving the test run's logging alone."""
+    config = Config(PROJECT_ROOT / "alembic.ini")
+    rendered = url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", rendered.replace("%", "%%"))
+    config.attributes["configure_logger"] = False
+    return config
+
+
+async def migrate(url: URL, revision: str = "head") -> None:
+    """Upgrade the database; Alembic runs its own event loop, so in a worker thread."""
+    await asyncio.to_thread(command.upgrade, alembic_config(url), revision)
