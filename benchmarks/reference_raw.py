@@ -66,7 +66,8 @@ def _jsonable(value: object) -> str:
 def _dumps(payload: object) -> bytes:
     """Encode compact JSON, with orjson when it is installed (the generated project has it)."""
     if orjson is not None:
-        return orjson.dumps(payload)
+        # asyncpg returns its own UUID type, which orjson hands to `default`.
+        return orjson.dumps(payload, default=str)
     return json.dumps(payload, separators=(",", ":"), default=_jsonable).encode()
 
 

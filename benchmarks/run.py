@@ -29,6 +29,7 @@ FIXED_COST_TARGET_S = 1.5
 PER_TEST_TARGET_MS = 8
 SYNC_RATIO_TARGET = 1.5
 STATS_SETTLE_SECONDS = 1.5
+QUIET_LOAD_PER_CPU = 0.5
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -68,14 +69,12 @@ def log(message: str) -> None:
 def load_once(
     bench: Bench, app: str, endpoint: Endpoint, connections: int, seconds: float
 ) -> Result:
-    """Run wrk once against one app; after a create, restore the seeded table."""
+    """Run wrk once against one app, let it drain, and after a create restore the table."""
+    base_url = bench.servers[app].url("")
     result = load.run_wrk(
-        bench.servers[app].url(""),
-        endpoint,
-        connections=connections,
-        seconds=seconds,
-        token=bench.token,
+        base_url, endpoint, connections=connections, seconds=seconds, token=bench.token
     )
+    load.drain(base_url, bench.item_id, bench.token)
     if endpoint.method == "POST":
         db.reset_items(bench.pg, bench.databases[app])
     return result
@@ -108,6 +107,15 @@ def measure(
                         f" {result.requests_per_second:,.0f} req/s, {result.errors} errors"
                     )
     return rounds
+
+
+def load_average() -> tuple[str, str]:
+    """Report the 1-minute load average, warning when the machine is not quiet."""
+    cpus = os.cpu_count() or 1
+    average = os.getloadavg()[0]
+    if average > QUIET_LOAD_PER_CPU * cpus:
+        log(f"WARNING: load average {average:.2f} on {cpus} CPUs: other work will skew results")
+    return ("load average at start (1 min)", f"{average:.2f} on {cpus} CPUs")
 
 
 def session_facts(
@@ -152,17 +160,20 @@ def project_facts(bench: Bench, bake_dir: Path, database: str) -> list[tuple[str
     log("timing a second bake and a bare uv sync (warm cache)")
     _, bake_seconds = project.bake(TEMPLATE_DIR, bench.workdir / "bake-timed")
     bare_seconds = project.bare_sync(bake_dir, bench.workdir / "bare-sync")
+    startup_seconds = project.cookiecutter_startup()
     sync_ratio = bake_seconds / bare_seconds
+    failed = f"{suite.failed} failed {'✗' if suite.failed else '✓'}"
     fixed_ok = "✓" if suite.fixed_seconds <= FIXED_COST_TARGET_S else "✗"
     per_test_ok = "✓" if suite.median_test_ms <= PER_TEST_TARGET_MS else "✗"
     return [
-        ("suite (serial, warm)", f"{suite.tests} tests in {suite.wall_seconds:.2f} s"),
+        ("suite (serial, warm)", f"{suite.tests} tests, {failed} in {suite.wall_seconds:.2f} s"),
         ("suite fixed cost", f"{suite.fixed_seconds:.2f} s {fixed_ok} (≤{FIXED_COST_TARGET_S})"),
         (
             "suite per-test median",
             f"{suite.median_test_ms:.1f} ms {per_test_ok} (≤{PER_TEST_TARGET_MS})",
         ),
         ("bake + uv sync (warm cache)", f"{bake_seconds:.2f} s"),
+        ("of which `uvx cookiecutter --version`", f"{startup_seconds:.2f} s"),
         ("bare uv sync --frozen (same lock)", f"{bare_seconds:.2f} s"),
         ("bake ÷ bare", report.mark_at_most(sync_ratio, SYNC_RATIO_TARGET)),
     ]
@@ -187,6 +198,7 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     """Set everything up, measure, and print."""
     workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
     bench = Bench(db.Postgres(args.postgres_url), workdir, args.port, args.pool_size)
+    bench.facts.append(load_average())
     stack.callback(bench.drop_databases)
     if args.refs_only:
         bench.setup_references_only(stack, args.refs_only)
@@ -197,7 +209,7 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     endpoints = [e for e in load.endpoints(bench.item_id) if e.name in args.endpoints]
     warm_up(bench, endpoints, max(args.connections), args.warmup)
     time.sleep(STATS_SETTLE_SECONDS)
-    databases = set(bench.databases.values())
+    databases = list(dict.fromkeys(bench.databases.values()))
     before = {name: bench.pg.snapshot(name) for name in databases}
     rounds = measure(bench, endpoints, args)
     time.sleep(STATS_SETTLE_SECONDS)

@@ -22,23 +22,26 @@ class SuiteTiming:
 
     wall_seconds: float
     tests: int
+    failed: int
     fixed_seconds: float
     median_test_ms: float
 
 
 def uv_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Return the environment for uv: local Pythons only, not the caller's virtualenv."""
-    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    # SUPERNOVA_SKIP_UV would stop the post-gen hook from running `uv sync`.
+    dropped = {"VIRTUAL_ENV", "SUPERNOVA_SKIP_UV"}
+    env = {key: value for key, value in os.environ.items() if key not in dropped}
     env.setdefault("UV_PYTHON_DOWNLOADS", "never")
     return env | (extra or {})
 
 
-def _timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
-    """Run a command to completion, failing loudly, and return its wall time in seconds."""
+def _timed(argv: list[str], cwd: Path, env: dict[str, str], *, check: bool = True) -> float:
+    """Run a command to completion and return its wall time; fail loudly if check is set."""
     started = time.perf_counter()
     result = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
-    if result.returncode != 0:
+    if check and result.returncode != 0:
         msg = f"{' '.join(argv)} failed in {cwd}:\n{result.stdout}\n{result.stderr}"
         raise RuntimeError(msg)
     return elapsed
@@ -55,6 +58,13 @@ def bake(template: Path, output: Path) -> tuple[Path, float]:
         msg = f"the bake has no .venv: did the post-gen `uv sync` run? ({project})"
         raise RuntimeError(msg)
     return project, seconds
+
+
+def cookiecutter_startup() -> float:
+    """Time `cookiecutter --version` through uvx: the part of a bake that is not ours."""
+    uvx = shutil.which("uvx") or "uvx"
+    argv = [uvx, "--from", "cookiecutter", "cookiecutter", "--version"]
+    return _timed(argv, cwd=Path.cwd(), env=uv_env())
 
 
 def bare_sync(project: Path, workdir: Path) -> float:
@@ -104,14 +114,14 @@ def login(base_url: str) -> str:
     return str(answer["access_token"])
 
 
-def _test_times(junit_xml: Path) -> list[float]:
-    """Return each executed test's time (setup + call + teardown) from a JUnit report."""
+def _test_times(junit_xml: Path) -> tuple[list[float], int]:
+    """Return each executed test's time (setup + call + teardown) and the failure count."""
     root = ET.parse(junit_xml).getroot()  # noqa: S314 - a report pytest just wrote
-    return [
-        float(case.get("time", "0"))
-        for case in root.iter("testcase")
-        if case.find("skipped") is None
-    ]
+    cases = [case for case in root.iter("testcase") if case.find("skipped") is None]
+    failed = sum(
+        1 for case in cases if case.find("failure") is not None or case.find("error") is not None
+    )
+    return [float(case.get("time", "0")) for case in cases], failed
 
 
 def suite_timing(project: Path, database_url: str, junit_xml: Path) -> SuiteTiming:
@@ -123,10 +133,10 @@ def suite_timing(project: Path, database_url: str, junit_xml: Path) -> SuiteTimi
     uv = shutil.which("uv") or "uv"
     argv = [uv, "run", "pytest", "-p", "no:cacheprovider", "-q", f"--junitxml={junit_xml}"]
     env = uv_env({"DATABASE_URL": database_url})
-    _timed(argv, cwd=project, env=env)
-    wall = _timed(argv, cwd=project, env=env)
-    times = _test_times(junit_xml)
+    _timed(argv, cwd=project, env=env, check=False)
+    wall = _timed(argv, cwd=project, env=env, check=False)
+    times, failed = _test_times(junit_xml)
     median = statistics.median(times) if times else 0.0
     first_excess = max(0.0, times[0] - median) if times else 0.0
     in_tests = sum(times) - first_excess
-    return SuiteTiming(wall, len(times), wall - in_tests, median * 1000)
+    return SuiteTiming(wall, len(times), failed, wall - in_tests, median * 1000)

@@ -12,7 +12,7 @@ RAW_TARGETS = {"health": 0.15, "get": 0.10, "list": 0.14, "create": 0.09}
 NAIVE_TARGET = 0.85
 SCALING_TARGET = 0.8
 
-type Key = tuple[str, int, str]  # endpoint, connections, app
+Key = tuple[str, int, str]  # endpoint, connections, app
 
 
 @dataclass(frozen=True)
