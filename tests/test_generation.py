@@ -1,8 +1,8 @@
 """Bake each option combination once, then prove the baked project clean and green.
 
-Each combination is baked once per session (the `baked` fixture) with the real post-generation
-hook, so `uv sync` runs as it does for a user; the checks are separate tests. All tests of one
-combination share an xdist group, so the bake happens on one worker only.
+Each combination is baked once (the session-scoped `baked` fixture) with the real
+post-generation hook, so `uv sync` runs as it does for a user; the checks are separate tests.
+conftest.py sends all the tests of one combination to the same xdist worker.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ class Combination:
 
 
 def combination(name: str, **answers: str) -> ParameterSet:
-    """Return one parameter of COMBINATIONS, grouped so one xdist worker bakes it."""
-    return pytest.param(Combination(name, answers), id=name, marks=pytest.mark.xdist_group(name))
+    """Return one parameter of COMBINATIONS, with its name as the test id."""
+    return pytest.param(Combination(name, answers), id=name)
 
 
 COMBINATIONS = [

@@ -22,16 +22,20 @@ INVALID_ANSWERS = [
     pytest.param("author_email", "dev@example", id="email-without-domain-dot"),
     pytest.param("author_email", "dev @example.com", id="email-with-space"),
     pytest.param("project_name", " ", id="name-blank"),
+    pytest.param("description", "two\nlines", id="description-two-lines"),
 ]
+
+
+def valid_slug_for(field: str) -> dict[str, str]:
+    """Return a slug answer when the slug would otherwise derive from a blank project name."""
+    return {"project_slug": "valid-slug"} if field == "project_name" else {}
 
 
 @pytest.mark.parametrize(("field", "value"), INVALID_ANSWERS)
 def test_invalid_answer_fails_the_bake_with_one_error_line(
     bake: Bake, capfd: pytest.CaptureFixture[str], field: str, value: str
 ) -> None:
-    extra = {"project_slug": "valid-slug"} if field == "project_name" else {}
-
-    result = bake(**{field: value, **extra})
+    result = bake(**{field: value, **valid_slug_for(field)})
 
     assert result.exit_code != 0
     assert "Hook script failed" in str(result.exception)
@@ -44,9 +48,7 @@ def test_invalid_answer_fails_the_bake_with_one_error_line(
 def test_invalid_answer_leaves_nothing_on_disk(
     bake: Bake, tmp_path: Path, field: str, value: str
 ) -> None:
-    extra = {"project_slug": "valid-slug"} if field == "project_name" else {}
-
-    result = bake(**{field: value, **extra})
+    result = bake(**{field: value, **valid_slug_for(field)})
 
     assert result.path is None
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
