@@ -18,9 +18,9 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness import db, load, project, report
+from harness import db, load, profile, project, report
 from harness.load import Endpoint, Result
-from harness.report import OURS, Key
+from harness.report import NAIVE, OURS, Key
 from harness.setup import Bench
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +30,7 @@ PER_TEST_TARGET_MS = 8
 SYNC_RATIO_TARGET = 1.5
 STATS_SETTLE_SECONDS = 1.5
 QUIET_LOAD_PER_CPU = 0.5
+PROFILE_MIN_SECONDS = 5
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -53,6 +54,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--skip-project-timings", action="store_true", help="skip suite and sync timings"
     )
     parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="after measuring, sample ours and naive with py-spy (via uvx) into DIR",
+    )
+    parser.add_argument(
         "--refs-only",
         type=Path,
         metavar="PYTHON",
@@ -74,10 +81,15 @@ def load_once(
     result = load.run_wrk(
         base_url, endpoint, connections=connections, seconds=seconds, token=bench.token
     )
-    load.drain(base_url, bench.item_id, bench.token)
+    settle(bench, app, endpoint)
+    return result
+
+
+def settle(bench: Bench, app: str, endpoint: Endpoint) -> None:
+    """Wait for the app to finish wrk's leftovers; after a create, restore the seeded table."""
+    load.drain(bench.servers[app].url(""), bench.item_id, bench.token)
     if endpoint.method == "POST":
         db.reset_items(bench.pg, bench.databases[app])
-    return result
 
 
 def warm_up(bench: Bench, endpoints: list[Endpoint], connections: int, seconds: float) -> None:
@@ -194,6 +206,31 @@ def print_report(bench: Bench, rounds: dict[Key, list[Result]], args: argparse.N
     print(report.key_value_table("fact", bench.facts))
 
 
+def write_profiles(bench: Bench, endpoints: list[Endpoint], args: argparse.Namespace) -> None:
+    """Profile ours (and naive, to compare) on every endpoint at the highest concurrency."""
+    args.profile.mkdir(parents=True, exist_ok=True)
+    sections = []
+    for app in (OURS, NAIVE):
+        if app not in bench.servers:
+            continue
+        for endpoint in endpoints:
+            log(f"profiling {app} {endpoint.name}")
+            sections.append(
+                profile.profile_endpoint(
+                    bench.servers[app],
+                    endpoint,
+                    max(args.connections),
+                    max(PROFILE_MIN_SECONDS, round(args.duration)),
+                    bench.token,
+                    args.profile,
+                )
+            )
+            settle(bench, app, endpoint)
+    summary = args.profile / "profile.md"
+    summary.write_text("\n\n".join(sections) + "\n")
+    log(f"profiles: {summary} (the .folded files open in https://www.speedscope.app)")
+
+
 def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     """Set everything up, measure, and print."""
     workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
@@ -216,6 +253,8 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     after = {name: bench.pg.snapshot(name) for name in databases}
     bench.facts += session_facts(bench, before, after) + rss_facts(bench)
     print_report(bench, rounds, args)
+    if args.profile:
+        write_profiles(bench, endpoints, args)
 
 
 def main() -> int:
