@@ -151,14 +151,14 @@ def session_facts(
 
 
 def rss_facts(bench: Bench) -> list[tuple[str, str]]:
-    """Peak RSS (VmHWM) of each worker after the run."""
+    """Peak RSS (VmHWM) of each worker after the run, and its RSS now."""
     facts = []
     for app, server in bench.servers.items():
-        peak = server.peak_rss_mb()
-        verdict = (
-            f" {'✓' if peak <= RSS_TARGET_MB else '✗'} (≤{RSS_TARGET_MB})" if app == OURS else ""
-        )
-        facts.append((f"peak RSS {app} worker", f"{peak:.0f} MiB{verdict}"))
+        peak, now = server.memory_mb("VmHWM"), server.memory_mb("VmRSS")
+        verdict = ""
+        if app == OURS:
+            verdict = f" {'✓' if peak <= RSS_TARGET_MB else '✗'} (≤{RSS_TARGET_MB})"
+        facts.append((f"RSS {app} worker", f"peak {peak:.0f} MiB{verdict}, now {now:.0f} MiB"))
     return facts
 
 
@@ -264,7 +264,7 @@ def main() -> int:
     with contextlib.ExitStack() as stack:
         try:
             run(args, stack)
-        except (RuntimeError, subprocess.CalledProcessError) as exc:
+        except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
             detail = getattr(exc, "stderr", "") or ""
             log(f"ERROR: {exc}\n{detail}")
             return 1

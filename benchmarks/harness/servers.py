@@ -36,11 +36,11 @@ class Server:
             pid = children[-1]
         return pid
 
-    def peak_rss_mb(self) -> float:
-        """Return the worker's peak resident set size (VmHWM) in MiB."""
+    def memory_mb(self, field: str) -> float:
+        """Return a memory figure of the worker from /proc status (VmHWM: peak, VmRSS: now)."""
         status = Path(f"/proc/{self.worker_pid()}/status").read_text()
         for line in status.splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
         return float("nan")
 
