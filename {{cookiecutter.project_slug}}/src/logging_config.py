@@ -12,7 +12,9 @@ from src.config import Settings
 
 # uvicorn's access lines are replaced by our own one-line-per-request event.
 SILENCED_LOGGERS = ("uvicorn.access",)
-ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "fastapi", "alembic")
+ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "fastapi")
+# The service never migrates; Alembic's CLI logs through alembic.ini instead.
+QUIET_LOGGERS = ("alembic",)
 # SQLAlchemy logs every statement at INFO; show them only when DEBUG asks for it.
 SQL_LOGGER = "sqlalchemy.engine"
 
@@ -81,6 +83,8 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
         routed.handlers = []
         routed.propagate = True
     logging.getLogger(SQL_LOGGER).setLevel(logging.INFO if settings.DEBUG else logging.WARNING)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
     for name in SILENCED_LOGGERS:
         silenced = logging.getLogger(name)
         silenced.handlers = []

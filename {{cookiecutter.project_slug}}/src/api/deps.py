@@ -10,7 +10,9 @@ from fastapi import Depends
 from fastapi.security import OAuth2PasswordBearer
 {%- endif %}
 
-from src.config import Settings, get_settings
+{% if cookiecutter.auth == "jwt" -%}
+from src.config import get_settings
+{% endif -%}
 from src.database import DbSession
 from src.repositories.health import HealthRepository
 from src.repositories.item import ItemRepository
@@ -22,8 +24,6 @@ from src.services.auth import AuthService
 from src.services.health import HealthService
 from src.services.item import ItemService
 from src.services.user import UserService
-
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 async def get_health_service(session: DbSession) -> HealthService:
@@ -50,9 +50,9 @@ ItemServiceDep = Annotated[ItemService, Depends(get_item_service)]
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-async def get_auth_service(session: DbSession, settings: SettingsDep) -> AuthService:
+async def get_auth_service(session: DbSession) -> AuthService:
     """Provide the authentication service."""
-    return AuthService(UserRepository(session), settings)
+    return AuthService(UserRepository(session), get_settings())
 
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]

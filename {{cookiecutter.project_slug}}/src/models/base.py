@@ -1,5 +1,7 @@
 """The declarative base shared by every model."""
 
+from datetime import UTC, datetime
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -11,6 +13,15 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def utc_now() -> datetime:
+    """Return the current time, timezone-aware.
+
+    Set by Python rather than by PostgreSQL's now(), which is frozen for a whole transaction:
+    rows written by one transaction would otherwise tie on created_at.
+    """
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):

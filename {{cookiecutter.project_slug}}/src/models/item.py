@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, {% if cookiecutter.auth == "jwt" %}ForeignKey, {% endif %}Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from src.models.base import Base
+from src.models.base import Base, utc_now
 
 
 class Item(Base):
@@ -29,4 +29,6 @@ class Item(Base):
 {%- if cookiecutter.auth == "jwt" %}
     owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
 {%- endif %}
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, server_default=func.now()
+    )

@@ -6,15 +6,13 @@ from datetime import datetime
 from sqlalchemy import DateTime, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from src.models.base import Base
+from src.models.base import Base, utc_now
 
 
 class User(Base):
     """A person who can sign in{% if cookiecutter.auth == "jwt" %} and own items{% endif %}."""
 
     __tablename__ = "users"
-    # Fetch server-side defaults (updated_at) with RETURNING instead of a later lazy load.
-    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     email: Mapped[str] = mapped_column(String(320), unique=True, index=True)
@@ -22,7 +20,9 @@ class User(Base):
     hashed_password: Mapped[str] = mapped_column(String(255))
     # Bumped when the password changes; tokens carrying an older version are refused.
     token_version: Mapped[int] = mapped_column(default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utc_now, server_default=func.now()
+    )
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        DateTime(timezone=True), default=utc_now, onupdate=utc_now, server_default=func.now()
     )

@@ -20,11 +20,11 @@ from httpx import ASGITransport, AsyncClient
 from pydantic import SecretStr
 {%- endif %}
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from src import passwords
 from src.config import Settings, get_settings
-from src.database import get_db
+from src.database import SessionFactory
 from src.logging_config import configure_logging
 from src.main import app
 from src.tests.database import (
@@ -96,49 +96,34 @@ async def engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection inside a transaction that is rolled back after the test."""
+async def connection(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[AsyncConnection]:
+    """A connection in a transaction rolled back after the test, which the app's sessions join.
+
+    The application keeps its real `get_db`; only the session factory is bound here, so the
+    request's COMMIT becomes a savepoint release inside this transaction.
+    """
     async with engine.connect() as connection:
         transaction = await connection.begin()
+        monkeypatch.setitem(SessionFactory.kw, "bind", connection)
+        monkeypatch.setitem(SessionFactory.kw, "join_transaction_mode", "create_savepoint")
         yield connection
         await transaction.rollback()
 
 
-type SessionProvider = Callable[[], AsyncIterator[AsyncSession]]
-
-
-@pytest.fixture
-def test_session(connection: AsyncConnection) -> SessionProvider:
-    """A replacement for `get_db` whose unit of work is a savepoint in the test transaction."""
-
-    async def session_in_test_transaction() -> AsyncIterator[AsyncSession]:
-        async with (
-            AsyncSession(
-                bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-            ) as session,
-            session.begin(),
-        ):
-            yield session
-
-    return session_in_test_transaction
-
-
 @asynccontextmanager
-async def serve(application: FastAPI, get_session: SessionProvider) -> AsyncIterator[AsyncClient]:
-    """Talk HTTP to `application`, its sessions provided by `get_session`."""
-    application.dependency_overrides[get_db] = get_session
+async def http_client(application: FastAPI) -> AsyncIterator[AsyncClient]:
+    """Talk HTTP to `application` in process."""
     transport = ASGITransport(app=application)
-    try:
-        async with AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-    finally:
-        application.dependency_overrides.clear()
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
 
 
 @pytest.fixture
-async def client(test_session: SessionProvider) -> AsyncIterator[AsyncClient]:
+async def client(connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
     """An HTTP client for the application, inside the test's rolled-back transaction."""
-    async with serve(app, test_session) as client:
+    async with http_client(app) as client:
         yield client
 
 

@@ -2,7 +2,6 @@
 
 import pytest
 from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -10,7 +9,7 @@ from src.api.deps import UserServiceDep
 from src.database import DbSession, SessionFactory
 from src.main import create_app
 from src.schemas.user import UserCreate
-from src.tests.conftest import SessionProvider, serve
+from src.tests.conftest import http_client
 
 
 def app_with_failing_writes() -> FastAPI:
@@ -40,10 +39,8 @@ def app_with_failing_writes() -> FastAPI:
     return app
 
 
-async def test_an_error_rolls_the_request_back(
-    connection: AsyncConnection, test_session: SessionProvider
-) -> None:
-    async with serve(app_with_failing_writes(), test_session) as client:
+async def test_an_error_rolls_the_request_back(connection: AsyncConnection) -> None:
+    async with http_client(app_with_failing_writes()) as client:
         response = await client.post("/create-then-crash")
 
     ghosts = await connection.scalar(
@@ -61,8 +58,7 @@ def real_unit_of_work(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> N
 
 @pytest.mark.usefixtures("real_unit_of_work")
 async def test_a_failed_commit_is_never_answered_with_success() -> None:
-    transport = ASGITransport(app=app_with_failing_writes())
-    async with AsyncClient(transport=transport, base_url="http://t") as client:
+    async with http_client(app_with_failing_writes()) as client:
         response = await client.post("/fails-at-commit")
 
     assert response.status_code == 500

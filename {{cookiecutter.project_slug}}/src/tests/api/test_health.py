@@ -1,12 +1,10 @@
 """Liveness and readiness probes."""
 
-from collections.abc import AsyncIterator
-
+import pytest
 from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from src.database import get_db
-from src.main import app
+from src.database import SessionFactory
 
 
 async def test_live_answers_without_the_database(client: AsyncClient) -> None:
@@ -23,15 +21,13 @@ async def test_ready_when_the_database_answers(client: AsyncClient) -> None:
     assert response.json() == {"data": {"status": "ok"}}
 
 
-async def test_not_ready_when_the_database_is_unreachable(client: AsyncClient) -> None:
+async def test_not_ready_when_the_database_is_unreachable(
+    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Port 1 on localhost refuses connections at once.
     unreachable = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1:1/nothing")
+    monkeypatch.setitem(SessionFactory.kw, "bind", unreachable)
 
-    async def session_on_unreachable_database() -> AsyncIterator[AsyncSession]:
-        async with AsyncSession(unreachable) as session:
-            yield session
-
-    app.dependency_overrides[get_db] = session_on_unreachable_database
     response = await client.get("/health/ready")
     await unreachable.dispose()
 
