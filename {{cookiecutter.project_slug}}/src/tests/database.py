@@ -47,8 +47,8 @@ async def create_database_if_missing(url: URL) -> None:
     except (OSError, DBAPIError) as exc:
         where = f"{url.host}:{url.port or 5432}"
         msg = (
-            f"PostgreSQL is not reachable at {where} ({type(exc).__name__}). Start one with "
-            "`docker compose up -d db`, or point TEST_DATABASE_URL at a server you can use."
+            f"PostgreSQL is not reachable at {where} ({type(exc).__name__}): start it, or set "
+            "TEST_DATABASE_URL=postgresql+asyncpg://USER:PASSWORD@HOST:5432/NAME to use another."
         )
         raise DatabaseUnavailableError(msg) from exc
     finally:
