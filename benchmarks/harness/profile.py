@@ -11,6 +11,7 @@ from harness.load import Endpoint
 from harness.servers import Server
 
 TOP_FRAMES = 15
+SAMPLE_RATE = 250  # per second; py-spy defaults to 100
 # py-spy names frames by path relative to sys.path: the app's own code starts like this.
 APP_FRAME_MARKS = ("(src/", "(reference_")
 
@@ -19,7 +20,15 @@ def _record(pid: int, seconds: int, output: Path) -> subprocess.Popen[bytes]:
     """Start py-spy (through uvx) sampling one process, without pausing it, to folded stacks."""
     uvx = shutil.which("uvx") or "uvx"
     argv = [uvx, "py-spy", "record", "--pid", str(pid), "--duration", str(seconds)]
-    argv += ["--nonblocking", "--format", "raw", "--output", str(output)]
+    argv += [
+        "--rate",
+        str(SAMPLE_RATE),
+        "--nonblocking",
+        "--format",
+        "raw",
+        "--output",
+        str(output),
+    ]
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

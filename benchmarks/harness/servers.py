@@ -3,6 +3,7 @@
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -86,6 +87,7 @@ def start(
     app_dir: Path | None = None,
 ) -> Server:
     """Start `python -m uvicorn app` in its own process group and wait until it is live."""
+    _require_free(port)
     argv = [str(python), "-m", "uvicorn", app, "--host", HOST, "--port", str(port), *UVICORN_FLAGS]
     if app_dir is not None:
         argv += ["--app-dir", str(app_dir)]
@@ -100,6 +102,18 @@ def start(
         server.stop()
         raise
     return server
+
+
+def _require_free(port: int) -> None:
+    """Fail unless the port is free, so a stray server is never benchmarked by mistake."""
+    with socket.socket() as probe:
+        # Like uvicorn: connections of an earlier run lingering in TIME_WAIT do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError as exc:
+            msg = f"port {port} is in use; pick other ports with --port"
+            raise RuntimeError(msg) from exc
 
 
 def _wait_live(server: Server) -> None:
