@@ -13,15 +13,19 @@ import os
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
-import asyncpg
+import asyncpg  # type: ignore[import-untyped]
 
 try:
     import orjson
-except ImportError:  # pragma: no cover - the generated project's venv has it
-    orjson = None
+
+    # asyncpg returns its own UUID type, which orjson hands to `default`.
+    _fast_dumps: Callable[[object], bytes] | None = partial(orjson.dumps, default=str)
+except ImportError:  # the generated project's venv has orjson; a bare one may not
+    _fast_dumps = None
 
 type Scope = dict[str, Any]
 type Message = dict[str, Any]
@@ -65,9 +69,8 @@ def _jsonable(value: object) -> str:
 
 def _dumps(payload: object) -> bytes:
     """Encode compact JSON, with orjson when it is installed (the generated project has it)."""
-    if orjson is not None:
-        # asyncpg returns its own UUID type, which orjson hands to `default`.
-        return orjson.dumps(payload, default=str)
+    if _fast_dumps is not None:
+        return _fast_dumps(payload)
     return json.dumps(payload, separators=(",", ":"), default=_jsonable).encode()
 
 
