@@ -2,7 +2,22 @@
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from src.schemas.common import NO_NUL_PATTERN
+from src.schemas.user import EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH
+
+
+# Not FastAPI's OAuth2PasswordRequestForm: its schema offers null, which a form cannot carry,
+# and allows empty fields that it then rejects as missing. This one documents what is accepted.
+class PasswordGrantForm(BaseModel):
+    """The OAuth2 password grant form (RFC 6749, section 4.3.2); the username is the email."""
+
+    grant_type: Literal["password"] = "password"
+    username: str = Field(min_length=1, max_length=EMAIL_MAX_LENGTH, pattern=NO_NUL_PATTERN)
+    # Short ones fail like any wrong password (401); longer ones cannot match and are not hashed.
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+    scope: str = ""
 
 
 class TokenOut(BaseModel):

@@ -1,12 +1,25 @@
-"""Response envelopes and pagination shared by every endpoint."""
+"""Response envelopes, pagination and field rules shared by every endpoint."""
 
 from typing import Annotated
 
 from fastapi import Query
 from pydantic import BaseModel, Field
+from pydantic.config import JsonDict
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+
+# PostgreSQL text cannot hold NUL characters (asyncpg raises, a 500), so they are invalid input.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def omitted_not_null(schema: JsonDict) -> None:
+    """Document a field that may be omitted but not null: drop its null branch and default."""
+    schema.pop("default", None)
+    branches = schema.pop("anyOf", [])
+    for branch in branches if isinstance(branches, list) else []:
+        if isinstance(branch, dict) and branch.get("type") != "null":
+            schema.update(branch)
 
 
 class DataResponse[T](BaseModel):

@@ -2,18 +2,24 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from src.schemas.common import NO_NUL_PATTERN, omitted_not_null
+
 TITLE_MAX_LENGTH = 255
 DESCRIPTION_MAX_LENGTH = 255
+
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX_LENGTH, pattern=NO_NUL_PATTERN)]
+Description = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH, pattern=NO_NUL_PATTERN)]
 
 
 class ItemBase(BaseModel):
     """Fields a client writes and reads."""
 
-    title: str = Field(min_length=1, max_length=TITLE_MAX_LENGTH)
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+    title: Title
+    description: Description | None = None
 
 
 class ItemCreate(ItemBase):
@@ -23,8 +29,9 @@ class ItemCreate(ItemBase):
 class ItemUpdate(BaseModel):
     """A partial change: omitted fields stay as they are; a null description clears it."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX_LENGTH)
-    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
+    # None only stands for "omitted": the schema shows no null, and the validator refuses one.
+    title: Title | None = Field(default=None, json_schema_extra=omitted_not_null)
+    description: Description | None = None
 
     @field_validator("title")
     @classmethod

@@ -2,8 +2,12 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from src.schemas.common import NO_NUL_PATTERN, omitted_not_null
 
 EMAIL_MAX_LENGTH = 320
 DISPLAY_NAME_MAX_LENGTH = 100
@@ -11,27 +15,49 @@ PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128  # Argon2 accepts more; the bound stops hashing megabyte inputs.
 
 
+def _email_address(value: str) -> str:
+    """Return the address normalized, or refuse it with email-validator's reason."""
+    try:
+        # test_environment: RFC 6761 asks software to treat `.test` domains like any other.
+        return validate_email(value, check_deliverability=False, test_environment=True).normalized
+    except EmailNotValidError as exc:
+        msg = f"value is not a valid email address: {exc}"
+        raise ValueError(msg) from exc
+
+
+# Like pydantic's EmailStr, documented as `format: email`, but a plain address only (no
+# `Name <address>` form) and with `.test` domains allowed, as that format allows them.
+Email = Annotated[
+    str,
+    Field(max_length=EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"}),
+    AfterValidator(_email_address),
+]
+DisplayName = Annotated[
+    str, Field(min_length=1, max_length=DISPLAY_NAME_MAX_LENGTH, pattern=NO_NUL_PATTERN)
+]
+Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)]
+
+
 class UserBase(BaseModel):
     """Fields a user shares with the outside world."""
 
-    email: EmailStr = Field(max_length=EMAIL_MAX_LENGTH)
-    display_name: str = Field(min_length=1, max_length=DISPLAY_NAME_MAX_LENGTH)
+    email: Email
+    display_name: DisplayName
 
 
 class UserCreate(UserBase):
     """Sign-up input: the plain-text password is hashed by the service."""
 
-    password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+    password: Password
 
 
 class UserUpdate(BaseModel):
     """A partial change: omitted fields stay as they are."""
 
-    email: EmailStr | None = Field(default=None, max_length=EMAIL_MAX_LENGTH)
-    display_name: str | None = Field(default=None, min_length=1, max_length=DISPLAY_NAME_MAX_LENGTH)
-    password: str | None = Field(
-        default=None, min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH
-    )
+    # None only stands for "omitted": the schema shows no null, and the validator refuses one.
+    email: Email | None = Field(default=None, json_schema_extra=omitted_not_null)
+    display_name: DisplayName | None = Field(default=None, json_schema_extra=omitted_not_null)
+    password: Password | None = Field(default=None, json_schema_extra=omitted_not_null)
 
     @field_validator("email", "display_name", "password")
     @classmethod

@@ -2,19 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form
 
 from src.api.deps import AuthServiceDep
-from src.schemas.auth import TokenOut
+from src.schemas.auth import PasswordGrantForm, TokenOut
 from src.schemas.problem import problem_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/token", responses=problem_responses(401, 422))
-async def issue_token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], auth: AuthServiceDep
-) -> TokenOut:
+async def issue_token(form: Annotated[PasswordGrantForm, Form()], auth: AuthServiceDep) -> TokenOut:
     """Sign in with the OAuth2 password flow (username = email)."""
     return await auth.login(form.username, form.password)
