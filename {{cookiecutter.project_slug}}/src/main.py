@@ -17,6 +17,7 @@ from src.middleware.request_context import RequestContextMiddleware
 from src.middleware.security_headers import SecurityHeadersMiddleware
 from src.passwords import dummy_hash
 from src.problems import PROBLEM_MEDIA_TYPE, register_exception_handlers
+from src.schemas.problem import Problem
 
 log = structlog.get_logger()
 
@@ -39,6 +40,20 @@ def _problem_media_type(openapi: dict[str, Any]) -> dict[str, Any]:
             content = response.get("content", {})
             if status[0] in "45" and "application/json" in content:
                 content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+    return openapi
+
+
+def _unparsable_body_responses(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Document the 400 that FastAPI answers to a body it cannot decode (invalid UTF-8)."""
+    schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("Problem", Problem.model_json_schema())
+    bad_request = {
+        "description": "The body cannot be decoded.",
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for operation in (op for path in openapi.get("paths", {}).values() for op in path.values()):
+        if "requestBody" in operation:
+            operation["responses"].setdefault("400", bad_request)
     return openapi
 
 
@@ -76,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _problem_media_type(build_openapi())
+            app.openapi_schema = _unparsable_body_responses(_problem_media_type(build_openapi()))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -2,7 +2,7 @@
 
 import uuid
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, {% if cookiecutter.auth == "jwt" %}HTTPException, {% endif %}status
 
 from src.api.deps import {% if cookiecutter.auth == "jwt" %}CurrentUser, {% endif %}UserServiceDep
 from src.schemas.common import DataResponse, Page, PageQuery
@@ -27,6 +27,12 @@ async def create_user(user_in: UserCreate, users: UserServiceDep) -> DataRespons
 async def read_me(me: CurrentUser) -> DataResponse[UserOut]:
     """Return the signed-in user."""
     return DataResponse(data=me)
+
+
+@router.api_route("/me", methods=["PATCH", "DELETE"], include_in_schema=False)
+async def refuse_me_changes() -> None:
+    """Answer 405: as in OpenAPI, `/me` is matched before `/{user_id}`, so "me" is no id."""
+    raise HTTPException(status.HTTP_405_METHOD_NOT_ALLOWED)
 
 
 @router.get("", responses=problem_responses(401))
