@@ -15,6 +15,8 @@ POSTGRES_HOST = "127.0.0.1"
 POSTGRES_PORT = "5432"
 POSTGRES_USER = "postgres"
 COMMAND_TIMEOUT_SECONDS = 600
+# Written by uv and the tools the checks run, not by the template.
+TOOL_OUTPUT = frozenset({".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__"})
 
 type Bake = Callable[..., Baked]
 
@@ -108,11 +110,14 @@ class Baked:
         assert result.returncode == 0, describe(result)
         return result.stdout
 
+    def paths(self) -> list[Path]:
+        """Return every path the template wrote, relative to the project (tool output skipped)."""
+        relative = (path.relative_to(self.project) for path in self.project.rglob("*"))
+        return sorted(path for path in relative if TOOL_OUTPUT.isdisjoint(path.parts))
+
     def files(self) -> list[Path]:
-        """Return every file of the project outside `.venv`, relative to the project."""
-        files = (path for path in self.project.rglob("*") if path.is_file())
-        relative = (path.relative_to(self.project) for path in files)
-        return sorted(path for path in relative if path.parts[0] != ".venv")
+        """Return every file the template wrote, relative to the project."""
+        return [path for path in self.paths() if (self.project / path).is_file()]
 
 
 def bake_with(cookies: Cookies, answers: Mapping[str, str], env: Mapping[str, str]) -> Baked:

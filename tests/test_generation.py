@@ -118,12 +118,8 @@ class TestStructure:
                 assert missing == []
 
     def test_no_empty_folders_are_left(self, baked: Baked) -> None:
-        folders = (path for path in baked.project.rglob("*") if path.is_dir())
-        empty = [
-            path
-            for path in folders
-            if ".venv" not in path.parts and ".git" not in path.parts and not any(path.iterdir())
-        ]
+        folders = (baked.project / path for path in baked.paths())
+        empty = [folder for folder in folders if folder.is_dir() and not any(folder.iterdir())]
         assert empty == []
 
     def test_pyproject_parses_and_carries_the_answers(self, baked: Baked) -> None:
