@@ -105,18 +105,23 @@ def uv_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return {key: value for key, value in environ.items() if key != "VIRTUAL_ENV"}
 
 
-def uv_sync(root: Path) -> bool:
-    """Run `uv sync` in root; return False when uv is missing or the sync fails."""
-    uv = shutil.which("uv")
-    if uv is None:
-        return False
+def uv_sync(uv: str, root: Path) -> bool:
+    """Run `uv sync` in root; return whether it succeeded."""
     result = subprocess.run([uv, "sync"], cwd=root, env=uv_environment(os.environ), check=False)
     return result.returncode == 0
 
 
-def next_step(slug: str) -> str:
-    """Return the line telling the user how to finish the install by hand."""
-    return f"NEXT: uv sync did not run; to finish, run: cd {slug} && uv sync"
+def install(root: Path, slug: str) -> str | None:
+    """Install the environment with uv; return the line telling what to run if that failed."""
+    uv = shutil.which("uv")
+    if uv is None:
+        return (
+            "NEXT: uv is not installed; install it (https://docs.astral.sh/uv/), then run: "
+            f"cd {slug} && uv sync"
+        )
+    if not uv_sync(uv, root):
+        return f"NEXT: uv sync failed (offline?); once that is fixed, run: cd {slug} && uv sync"
+    return None
 
 
 def main() -> int:
@@ -124,10 +129,10 @@ def main() -> int:
     root = Path.cwd()
     remove_paths(root, unselected_paths({"auth": AUTH}))
     write_env(root, PROJECT_SLUG)
-    if os.environ.get(SKIP_UV_VARIABLE) == "1":
-        return 0
-    if not uv_sync(root):
-        print(next_step(PROJECT_SLUG), file=sys.stderr)
+    if os.environ.get(SKIP_UV_VARIABLE) != "1":
+        next_step = install(root, PROJECT_SLUG)
+        if next_step is not None:
+            print(next_step, file=sys.stderr)
     return 0
 
 

@@ -236,20 +236,41 @@ class TestUvSync:
         )
         assert env == {"PATH": "/bin", "PYENV_VERSION": "x"}
 
-    def test_missing_uv_is_reported_not_raised(
+    def test_missing_uv_says_to_install_it_then_sync(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setenv("PATH", str(tmp_path))
-        assert post.uv_sync(tmp_path) is False
 
-    def test_a_failing_uv_sync_is_reported_not_raised(
+        next_step = post.install(tmp_path, "svc")
+
+        assert next_step is not None
+        assert "uv is not installed" in next_step
+        assert next_step.endswith(": cd svc && uv sync")
+
+    def test_a_failing_uv_sync_says_what_to_run(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         fake_uv = tmp_path / "uv"
         fake_uv.write_text("#!/bin/sh\nexit 2\n")
         fake_uv.chmod(0o755)
         monkeypatch.setenv("PATH", str(tmp_path))
-        assert post.uv_sync(tmp_path) is False
+
+        next_step = post.install(tmp_path, "svc")
+
+        assert next_step is not None
+        assert "uv sync failed" in next_step
+        assert next_step.endswith(": cd svc && uv sync")
+
+    def test_a_working_uv_sync_needs_no_next_step(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        fake_uv = tmp_path / "uv"
+        fake_uv.write_text('#!/bin/sh\n[ "$1" = sync ] && [ -z "$VIRTUAL_ENV" ]\n')
+        fake_uv.chmod(0o755)
+        monkeypatch.setenv("PATH", str(tmp_path))
+        monkeypatch.setenv("VIRTUAL_ENV", "/template/.venv")
+
+        assert post.install(tmp_path, "svc") is None
 
 
 class TestPostGenMain:
@@ -271,10 +292,10 @@ class TestPostGenMain:
     ) -> None:
         assert post.main() == 0
 
-        assert (
-            capsys.readouterr().err
-            == "NEXT: uv sync did not run; to finish, run: cd svc && uv sync\n"
-        )
+        err = capsys.readouterr().err
+        assert err.startswith("NEXT: uv is not installed")
+        assert err.endswith(": cd svc && uv sync\n")
+        assert err.count("\n") == 1
         assert (project / ".env").is_file()
         assert not (project / "src" / "tokens.py").exists()
 
