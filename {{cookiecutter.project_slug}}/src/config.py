@@ -52,8 +52,8 @@ class Settings(BaseSettings):
 
     # OWASP's Argon2id baseline; tests lower them through the environment to stay fast.
     PASSWORD_HASH_TIME_COST: int = Field(default=3, ge=1)
-    # Argon2 needs at least 8 KiB per lane, and pwdlib hashes with 4 lanes.
-    PASSWORD_HASH_MEMORY_KIB: int = Field(default=64 * 1024, ge=32)
+    PASSWORD_HASH_MEMORY_KIB: int = Field(default=64 * 1024, ge=8)
+    PASSWORD_HASH_PARALLELISM: int = Field(default=4, ge=1)
 
     @field_validator("LOG_JSON", "TEST_DATABASE_URL", mode="before")
     @classmethod
@@ -81,6 +81,14 @@ class Settings(BaseSettings):
                 return SecretStr("postgresql+asyncpg://" + url.removeprefix(prefix))
         msg = "must be a PostgreSQL URL such as postgresql+asyncpg://user:pass@host:5432/db"
         raise ValueError(msg)
+
+    @model_validator(mode="after")
+    def _argon2_memory_fits_its_lanes(self) -> Self:
+        """Refuse hashing settings Argon2 would reject at the first sign-up."""
+        if self.PASSWORD_HASH_MEMORY_KIB < 8 * self.PASSWORD_HASH_PARALLELISM:
+            msg = "Argon2 needs PASSWORD_HASH_MEMORY_KIB >= 8 x PASSWORD_HASH_PARALLELISM"
+            raise ValueError(msg)
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:

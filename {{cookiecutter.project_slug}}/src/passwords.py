@@ -16,6 +16,7 @@ def _password_hash() -> PasswordHash:
     hasher = Argon2Hasher(
         time_cost=settings.PASSWORD_HASH_TIME_COST,
         memory_cost=settings.PASSWORD_HASH_MEMORY_KIB,
+        parallelism=settings.PASSWORD_HASH_PARALLELISM,
     )
     return PasswordHash((hasher,))
 
