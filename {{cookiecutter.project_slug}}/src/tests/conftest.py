@@ -35,7 +35,6 @@ from src.tests.database import (
 )
 
 # Argon2 at production cost would dominate the run; the algorithm and code paths stay the same.
-# One lane: Argon2 would otherwise start threads for every hash.
 CHEAP_HASHING = {
     "PASSWORD_HASH_TIME_COST": "1",
     "PASSWORD_HASH_MEMORY_KIB": "8",
