@@ -58,6 +58,9 @@ RESERVED_NAMES = frozenset(
 )
 
 
+MAX_TITLE_LENGTH = 72
+
+
 class AnswerError(ValueError):
     """An answer that cannot produce a working project."""
 
@@ -79,11 +82,23 @@ def check_single_line(field: str, value: str) -> None:
         raise AnswerError(field, "must be a single line without control characters")
 
 
+def string_literal_body(text: str) -> str:
+    """Return text as the templates write it between double quotes (Python and TOML alike)."""
+    return text.replace("\\", "\\\\").replace('"', "\\u0022")
+
+
 def check_project_name(name: str) -> None:
-    """Refuse an empty or multi-line project name."""
+    """Refuse an empty, multi-line, or too long project name."""
     if not name.strip():
         raise AnswerError("project_name", "must not be empty; give the service a name")
     check_single_line("project_name", name)
+    # It becomes the OpenAPI title in src/main.py, whose lines stay within 100 characters.
+    if len(string_literal_body(name)) > MAX_TITLE_LENGTH:
+        raise AnswerError(
+            "project_name",
+            f"is too long for an API title; keep it within {MAX_TITLE_LENGTH} characters "
+            "(quotes and backslashes count extra)",
+        )
 
 
 def check_project_slug(slug: str) -> None:

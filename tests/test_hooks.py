@@ -101,6 +101,17 @@ class TestFreeText:
             pre.check_single_line(field, "two\nlines")
         assert error.value.field == field
 
+    def test_a_title_of_72_characters_is_accepted(self) -> None:
+        pre.check_project_name("n" * 72)
+
+    def test_a_title_too_long_for_a_source_line_is_refused(self) -> None:
+        with pytest.raises(pre.AnswerError, match="too long for an API title"):
+            pre.check_project_name("n" * 73)
+
+    def test_quotes_count_as_their_escapes(self) -> None:
+        with pytest.raises(pre.AnswerError, match="too long for an API title"):
+            pre.check_project_name('"' * 13)
+
     def test_awkward_text_is_accepted(self) -> None:
         pre.check_answers(AWKWARD, "cafe", AWKWARD, AWKWARD, "zoe+tpl@example.com")
 
@@ -260,6 +271,30 @@ class TestUvSync:
         assert next_step is not None
         assert "uv sync failed" in next_step
         assert next_step.endswith(": cd svc && uv sync")
+
+    def test_a_warm_cache_syncs_offline_only(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        calls = tmp_path / "calls"
+        fake_uv = tmp_path / "uv"
+        fake_uv.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n')
+        fake_uv.chmod(0o755)
+        monkeypatch.setenv("PATH", str(tmp_path))
+
+        assert post.install(tmp_path, "svc") is None
+        assert calls.read_text().splitlines() == ["sync --offline --quiet"]
+
+    def test_a_cold_cache_falls_back_to_the_index(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        calls = tmp_path / "calls"
+        fake_uv = tmp_path / "uv"
+        fake_uv.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n[ "$2" != --offline ]\n')
+        fake_uv.chmod(0o755)
+        monkeypatch.setenv("PATH", str(tmp_path))
+
+        assert post.install(tmp_path, "svc") is None
+        assert calls.read_text().splitlines() == ["sync --offline --quiet", "sync"]
 
     def test_a_working_uv_sync_needs_no_next_step(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

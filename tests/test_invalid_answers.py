@@ -22,6 +22,7 @@ INVALID_ANSWERS = [
     pytest.param("author_email", "dev@example", id="email-without-domain-dot"),
     pytest.param("author_email", "dev @example.com", id="email-with-space"),
     pytest.param("project_name", " ", id="name-blank"),
+    pytest.param("project_name", "N" * 73, id="name-too-long"),
     pytest.param("description", "two\nlines", id="description-two-lines"),
 ]
 

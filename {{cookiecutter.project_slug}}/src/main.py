@@ -1,7 +1,9 @@
 """The FastAPI application: settings, logging, middleware, routers and error handlers."""
 
+import tomllib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -20,6 +22,14 @@ from src.problems import PROBLEM_MEDIA_TYPE, register_exception_handlers
 from src.schemas.problem import Problem
 
 log = structlog.get_logger()
+
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+
+
+def project_metadata() -> dict[str, str]:
+    """Return the `[project]` table of pyproject.toml: description and version live there."""
+    project: dict[str, str] = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    return project
 
 
 @asynccontextmanager
@@ -60,11 +70,12 @@ def _unparsable_body_responses(openapi: dict[str, Any]) -> dict[str, Any]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for the given (or the process-wide) settings."""
     settings = settings or get_settings()
+    project = project_metadata()
     docs = not settings.is_production
     app = FastAPI(
-        title={{ cookiecutter.project_name | tojson }},
-        description={{ cookiecutter.description | tojson }},
-        version="0.1.0",
+        title="{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
+        description=project["description"],
+        version=project["version"],
         debug=settings.DEBUG,
         lifespan=lifespan,
         docs_url="/docs" if docs else None,
