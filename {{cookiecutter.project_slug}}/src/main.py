@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from src.api import health
-from src.api.v1.router import router as api_v1_router
+from src.api.v1 import router as api_v1
 from src.config import Settings, get_settings
 from src.database import engine
 from src.logging_config import configure_logging
@@ -83,7 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/openapi.json" if docs else None,
     )
     app.include_router(health.router)
-    app.include_router(api_v1_router)
+    for router in api_v1.ROUTERS:
+        app.include_router(router, prefix=api_v1.PREFIX)
     register_exception_handlers(app)
 
     # Added innermost first: the request context wraps CORS, security headers wrap both.

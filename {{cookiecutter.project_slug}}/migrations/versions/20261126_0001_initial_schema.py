@@ -40,6 +40,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
     op.create_index(op.f("ix_users_email"), "users", ["email"], unique=True)
+    op.create_index("ix_users_created_at_id", "users", ["created_at", "id"], unique=False)
     op.create_table(
         "items",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -63,20 +64,24 @@ def upgrade() -> None:
     )
 {%- if cookiecutter.auth == "jwt" %}
     op.create_index(
-        "ix_items_owner_id_created_at", "items", ["owner_id", "created_at"], unique=False
+        "ix_items_owner_id_created_at_id",
+        "items",
+        ["owner_id", "created_at", "id"],
+        unique=False,
     )
 {%- else %}
-    op.create_index("ix_items_created_at", "items", ["created_at"], unique=False)
+    op.create_index("ix_items_created_at_id", "items", ["created_at", "id"], unique=False)
 {%- endif %}
 
 
 def downgrade() -> None:
     """Revert this revision."""
 {%- if cookiecutter.auth == "jwt" %}
-    op.drop_index("ix_items_owner_id_created_at", table_name="items")
+    op.drop_index("ix_items_owner_id_created_at_id", table_name="items")
 {%- else %}
-    op.drop_index("ix_items_created_at", table_name="items")
+    op.drop_index("ix_items_created_at_id", table_name="items")
 {%- endif %}
     op.drop_table("items")
+    op.drop_index("ix_users_created_at_id", table_name="users")
     op.drop_index(op.f("ix_users_email"), table_name="users")
     op.drop_table("users")

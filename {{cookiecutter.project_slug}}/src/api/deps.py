@@ -59,10 +59,10 @@ AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
 
 async def get_current_user(
-    token: Annotated[str | None, Depends(oauth2_scheme)], auth: AuthServiceDep
+    token: Annotated[str | None, Depends(oauth2_scheme)], session: DbSession
 ) -> UserOut:
     """Authenticate the bearer token and tag the request's log lines with the user."""
-    user = await auth.authenticate(token)
+    user = await (await get_auth_service(session)).authenticate(token)
     structlog.contextvars.bind_contextvars(user_id=str(user.id))
     return user
 

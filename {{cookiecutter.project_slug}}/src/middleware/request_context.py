@@ -1,8 +1,8 @@
 """Request id, log context, the one access line per request, and the last-resort 500."""
 
+import random
 import re
 import time
-import uuid
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,6 +25,15 @@ def inbound_request_id(scope: Scope) -> str | None:
     return None
 
 
+def new_request_id() -> str:
+    """Return 32 random hex digits.
+
+    A correlation id, not a secret: the Mersenne Twister (seeded from the OS per process) is
+    unique enough and an order of magnitude cheaper than uuid4's system call.
+    """
+    return f"{random.getrandbits(128):032x}"
+
+
 class RequestContextMiddleware:
     """Tag each request with an id, log one line for it, and turn crashes into a 500 problem."""
 
@@ -37,7 +46,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
 
-        request_id = inbound_request_id(scope) or uuid.uuid4().hex
+        request_id = inbound_request_id(scope) or new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         request_id_header = (REQUEST_ID_HEADER, request_id.encode())
         response: dict[str, int] = {}

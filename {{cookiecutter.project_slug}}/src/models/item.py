@@ -15,11 +15,11 @@ class Item(Base):
     __tablename__ = "items"
     __table_args__ = (
 {%- if cookiecutter.auth == "jwt" %}
-        # Serves "the caller's items, newest first" without a sort.
-        Index("ix_items_owner_id_created_at", "owner_id", "created_at"),
+        # Serves "the caller's items, newest first" (ties broken by id) without a sort.
+        Index("ix_items_owner_id_created_at_id", "owner_id", "created_at", "id"),
 {%- else %}
-        # Serves "items, newest first" without a sort.
-        Index("ix_items_created_at", "created_at"),
+        # Serves "items, newest first" (ties broken by id) without a sort.
+        Index("ix_items_created_at_id", "created_at", "id"),
 {%- endif %}
     )
 

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, String, func
+from sqlalchemy import DateTime, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from src.models.base import Base, utc_now
@@ -13,6 +13,8 @@ class User(Base):
     """A person who can sign in{% if cookiecutter.auth == "jwt" %} and own items{% endif %}."""
 
     __tablename__ = "users"
+    # Serves the user list's order (oldest first, ties broken by id) without a sort.
+    __table_args__ = (Index("ix_users_created_at_id", "created_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     email: Mapped[str] = mapped_column(String(320), unique=True, index=True)

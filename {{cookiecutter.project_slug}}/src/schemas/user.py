@@ -74,5 +74,7 @@ class UserOut(UserBase):
 
     model_config = ConfigDict(from_attributes=True)
 
+    # Validated on the way in; checking it again on every read would cost more than the query.
+    email: str = Field(json_schema_extra={"format": "email"})
     id: uuid.UUID
     created_at: datetime
