@@ -10,8 +10,7 @@ import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from src.api import health
-from src.api.v1 import router as api_v1
+from src.api.routes import all_routes
 from src.config import Settings, get_settings
 from src.database import engine
 from src.logging_config import configure_logging
@@ -78,13 +77,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=project["version"],
         debug=settings.DEBUG,
         lifespan=lifespan,
+        routes=all_routes(),
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
     )
-    app.include_router(health.router)
-    for router in api_v1.ROUTERS:
-        app.include_router(router, prefix=api_v1.PREFIX)
     register_exception_handlers(app)
 
     # Added innermost first: the request context wraps CORS, security headers wrap both.

@@ -1,1 +1,3 @@
 """Version 1 of the public API."""
+
+PREFIX = "/api/v1"

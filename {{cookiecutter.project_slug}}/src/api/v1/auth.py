@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 
 from src.api.deps import AuthServiceDep
+from src.api.v1 import PREFIX
 from src.schemas.auth import PasswordGrantForm, TokenOut
 from src.schemas.problem import problem_responses
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix=f"{PREFIX}/auth", tags=["auth"])
 
 
 @router.post("/token", responses=problem_responses(401, 422))

@@ -5,12 +5,13 @@ import uuid
 from fastapi import APIRouter, status
 
 from src.api.deps import {% if cookiecutter.auth == "jwt" %}CurrentUser, {% endif %}ItemServiceDep
+from src.api.v1 import PREFIX
 from src.schemas.common import DataResponse, Page, PageQuery
 from src.schemas.item import ItemCreate, ItemOut, ItemUpdate
 from src.schemas.problem import problem_responses
 
 router = APIRouter(
-    prefix="/items",
+    prefix=f"{PREFIX}/items",
     tags=["items"],
     responses=problem_responses({% if cookiecutter.auth == "jwt" %}401, {% endif %}422),
 )
