@@ -40,7 +40,8 @@ CHEAP_HASHING = {
     "PASSWORD_HASH_MEMORY_KIB": "8",
     "PASSWORD_HASH_PARALLELISM": "1",
 }
-LOG_STREAM = io.StringIO()
+# Text on top of bytes, as stdout is: JSON events are written to the buffer directly.
+LOG_STREAM = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
 
 type LogReader = Callable[[], list[dict[str, Any]]]
 
@@ -134,10 +135,12 @@ async def client(connection: AsyncConnection) -> AsyncIterator[AsyncClient]:
 @pytest.fixture
 def logs() -> LogReader:
     """Read the JSON log lines written since the test started."""
-    LOG_STREAM.seek(0)
-    LOG_STREAM.truncate()
+    written = LOG_STREAM.buffer
+    assert isinstance(written, io.BytesIO)
+    written.seek(0)
+    written.truncate()
 
     def read() -> list[dict[str, Any]]:
-        return [json.loads(line) for line in LOG_STREAM.getvalue().splitlines()]
+        return [json.loads(line) for line in written.getvalue().splitlines()]
 
     return read
