@@ -31,6 +31,7 @@ from src.tests.database import (
     DatabaseUnavailableError,
     create_database_if_missing,
     database_url_for_tests,
+    is_at_head,
     migrate,
 )
 
@@ -89,13 +90,14 @@ def database_url(settings: Settings) -> URL:
 
 @pytest.fixture(scope="session")
 async def engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
-    """An engine on the test database, created if missing and migrated once per run."""
+    """An engine on the test database, created if missing and brought to head once per run."""
     try:
         await create_database_if_missing(database_url)
     except DatabaseUnavailableError as exc:
         pytest.exit(str(exc), returncode=3)
-    await migrate(database_url)
     engine = create_async_engine(database_url)
+    if not await is_at_head(engine, database_url):
+        await migrate(database_url)
     yield engine
     await engine.dispose()
 

@@ -6,10 +6,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from src.config import Settings
@@ -67,3 +69,13 @@ def alembic_config(url: URL) -> Config:
 async def migrate(url: URL, revision: str = "head") -> None:
     """Upgrade the database; Alembic runs its own event loop, so in a worker thread."""
     await asyncio.to_thread(command.upgrade, alembic_config(url), revision)
+
+
+async def is_at_head(engine: AsyncEngine, url: URL) -> bool:
+    """Tell whether the database already carries every head revision (nothing to upgrade)."""
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    async with engine.connect() as connection:
+        current = await connection.run_sync(
+            lambda sync: MigrationContext.configure(sync).get_current_heads()
+        )
+    return set(current) == heads
