@@ -10,6 +10,7 @@ CREATE TABLE users (
     updated_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE UNIQUE INDEX ix_users_email ON users (email);
+CREATE INDEX ix_users_created_at_id ON users (created_at, id);
 
 CREATE TABLE items (
     id uuid PRIMARY KEY,
@@ -18,4 +19,4 @@ CREATE TABLE items (
     owner_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     created_at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX ix_items_owner_id_created_at ON items (owner_id, created_at);
+CREATE INDEX ix_items_owner_id_created_at_id ON items (owner_id, created_at, id);
