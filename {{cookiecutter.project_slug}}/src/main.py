@@ -4,12 +4,12 @@ import tomllib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from src.api.openapi import document_problems
 from src.api.routes import all_routes
 from src.config import Settings, get_settings
 from src.database import engine
@@ -17,8 +17,7 @@ from src.logging_config import configure_logging
 from src.middleware.request_context import RequestContextMiddleware
 from src.middleware.security_headers import SecurityHeadersMiddleware
 from src.passwords import dummy_hash
-from src.problems import PROBLEM_MEDIA_TYPE, register_exception_handlers
-from src.schemas.problem import Problem
+from src.problems import register_exception_handlers
 
 log = structlog.get_logger()
 
@@ -40,30 +39,6 @@ async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     yield
     await engine.dispose()
     log.info("application_stopped")
-
-
-def _problem_media_type(openapi: dict[str, Any]) -> dict[str, Any]:
-    """Document error responses as application/problem+json, which is what they are."""
-    for operation in (op for path in openapi.get("paths", {}).values() for op in path.values()):
-        for status, response in operation.get("responses", {}).items():
-            content = response.get("content", {})
-            if status[0] in "45" and "application/json" in content:
-                content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
-    return openapi
-
-
-def _unparsable_body_responses(openapi: dict[str, Any]) -> dict[str, Any]:
-    """Document the 400 that FastAPI answers to a body it cannot decode (invalid UTF-8)."""
-    schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
-    schemas.setdefault("Problem", Problem.model_json_schema())
-    bad_request = {
-        "description": "The body cannot be decoded.",
-        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
-    for operation in (op for path in openapi.get("paths", {}).values() for op in path.values()):
-        if "requestBody" in operation:
-            operation["responses"].setdefault("400", bad_request)
-    return openapi
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -97,14 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
 
-    build_openapi = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = _unparsable_body_responses(_problem_media_type(build_openapi()))
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    document_problems(app)
     return app
 
 

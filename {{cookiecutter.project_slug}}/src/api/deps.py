@@ -62,7 +62,9 @@ async def get_current_user(
     token: Annotated[str | None, Depends(oauth2_scheme)], session: DbSession
 ) -> UserOut:
     """Authenticate the bearer token and tag the request's log lines with the user."""
-    user = await (await get_auth_service(session)).authenticate(token)
+    # Built here, not injected: one dependency fewer to solve on every authenticated request.
+    auth = await get_auth_service(session)
+    user = await auth.authenticate(token)
     structlog.contextvars.bind_contextvars(user_id=str(user.id))
     return user
 
