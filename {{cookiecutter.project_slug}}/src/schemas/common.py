@@ -13,6 +13,14 @@ DEFAULT_PAGE_SIZE = 20
 NO_NUL_PATTERN = r"^[^\x00]*$"
 
 
+def refuse_null[T](value: T | None) -> T:
+    """Refuse an explicit null for a field that may be omitted but not emptied."""
+    if value is None:
+        msg = "may be omitted but not null"
+        raise ValueError(msg)
+    return value
+
+
 def omitted_not_null(schema: JsonDict) -> None:
     """Document a field that may be omitted but not null: drop its null branch and default."""
     schema.pop("default", None)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from src.schemas.common import NO_NUL_PATTERN, omitted_not_null
+from src.schemas.common import NO_NUL_PATTERN, omitted_not_null, refuse_null
 
 TITLE_MAX_LENGTH = 255
 DESCRIPTION_MAX_LENGTH = 255
@@ -33,14 +33,7 @@ class ItemUpdate(BaseModel):
     title: Title | None = Field(default=None, json_schema_extra=omitted_not_null)
     description: Description | None = None
 
-    @field_validator("title")
-    @classmethod
-    def _omit_rather_than_null(cls, value: str | None) -> str:
-        """Refuse an explicit null title: it can be left out, not emptied."""
-        if value is None:
-            msg = "may be omitted but not null"
-            raise ValueError(msg)
-        return value
+    _title_not_null = field_validator("title")(refuse_null)
 
 
 class ItemOut(ItemBase):

@@ -7,7 +7,7 @@ from typing import Annotated
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from src.schemas.common import NO_NUL_PATTERN, omitted_not_null
+from src.schemas.common import NO_NUL_PATTERN, omitted_not_null, refuse_null
 
 EMAIL_MAX_LENGTH = 320
 DISPLAY_NAME_MAX_LENGTH = 100
@@ -59,14 +59,7 @@ class UserUpdate(BaseModel):
     display_name: DisplayName | None = Field(default=None, json_schema_extra=omitted_not_null)
     password: Password | None = Field(default=None, json_schema_extra=omitted_not_null)
 
-    @field_validator("email", "display_name", "password")
-    @classmethod
-    def _omit_rather_than_null(cls, value: str | None) -> str:
-        """Refuse an explicit null: these fields can be left out, not emptied."""
-        if value is None:
-            msg = "may be omitted but not null"
-            raise ValueError(msg)
-        return value
+    _fields_not_null = field_validator("email", "display_name", "password")(refuse_null)
 
 
 class UserOut(UserBase):

@@ -14,10 +14,10 @@ from src import passwords
 from src.config import Settings
 from src.tests.conftest import LogReader
 from src.tests.factories import DEFAULT_PASSWORD, auth_headers, create_user, login
+from src.tests.problems import PROBLEM, without_request_identity
 
 TOKEN = "/api/v1/auth/token"
 ME = "/api/v1/users/me"
-PROBLEM = "application/problem+json"
 NEW_PASSWORD = "a brand new password"
 BAD_TOKEN = "The access token is missing, invalid, expired or revoked."
 # Long enough that PyJWT does not warn about a short HMAC key.
@@ -30,12 +30,6 @@ def assert_refused(response: Response) -> None:
     assert response.headers["content-type"] == PROBLEM
     assert response.headers["www-authenticate"] == "Bearer"
     assert response.json()["detail"] == BAD_TOKEN
-
-
-def without_request_identity(response: Response) -> dict[str, Any]:
-    """Return the problem body minus what differs between any two requests."""
-    body: dict[str, Any] = response.json()
-    return {key: value for key, value in body.items() if key not in {"request_id", "instance"}}
 
 
 def secret_key(settings: Settings) -> str:

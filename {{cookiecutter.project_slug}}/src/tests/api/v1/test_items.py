@@ -5,16 +5,20 @@ from typing import Any
 from unittest.mock import ANY
 
 import pytest
-from httpx import AsyncClient, Response
+from httpx import AsyncClient
 {%- if cookiecutter.auth == "jwt" %}
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 {%- endif %}
 
 from src.tests.factories import {% if cookiecutter.auth == "jwt" %}auth_headers, create_item, create_user{% else %}create_item{% endif %}
+{% if cookiecutter.auth == "jwt" -%}
+from src.tests.problems import assert_problem, assert_unauthorized, without_request_identity
+{%- else -%}
+from src.tests.problems import assert_problem
+{%- endif %}
 
 ITEMS = "/api/v1/items"
-PROBLEM = "application/problem+json"
 {%- if cookiecutter.auth == "jwt" %}
 
 
@@ -35,20 +39,6 @@ async def make_item(
 ) -> dict[str, Any]:
     """Create an item owned by the user behind `headers`."""
     return await create_item(client, headers, title)
-
-
-def assert_unauthorized(response: Response) -> None:
-    """Assert a 401 problem that tells the client to send a bearer token."""
-    assert response.status_code == 401
-    assert response.headers["content-type"] == PROBLEM
-    assert response.headers["www-authenticate"] == "Bearer"
-    assert response.json()["status"] == 401
-
-
-def without_request_identity(response: Response) -> dict[str, Any]:
-    """Return the problem body minus what differs between any two requests."""
-    body: dict[str, Any] = response.json()
-    return {key: value for key, value in body.items() if key not in {"request_id", "instance"}}
 {%- else %}
 
 
@@ -64,15 +54,6 @@ async def make_item(
     """Create an item; `headers` stays empty without auth and keeps the tests alike."""
     return await create_item(client, title)
 {%- endif %}
-
-
-def assert_problem(response: Response, status: int) -> dict[str, Any]:
-    """Assert a problem+json response with this status and return its body."""
-    assert response.status_code == status
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    return body
 
 
 class TestCreateItem:

@@ -5,12 +5,12 @@ from typing import Any
 from unittest.mock import ANY
 
 import pytest
-from httpx import AsyncClient, Response
+from httpx import AsyncClient
 
 from src.tests.factories import {% if cookiecutter.auth == "jwt" %}DEFAULT_PASSWORD, auth_headers, {% endif %}create_user
+from src.tests.problems import assert_problem{% if cookiecutter.auth == "jwt" %}, assert_unauthorized{% endif %}
 
 USERS = "/api/v1/users"
-PROBLEM = "application/problem+json"
 {%- if cookiecutter.auth == "jwt" %}
 
 
@@ -18,14 +18,6 @@ async def sign_up(client: AsyncClient) -> tuple[dict[str, Any], dict[str, str]]:
     """Create a user and return it with the headers that act as it."""
     user = await create_user(client)
     return user, await auth_headers(client, user["email"])
-
-
-def assert_unauthorized(response: Response) -> None:
-    """Assert a 401 problem that tells the client to send a bearer token."""
-    assert response.status_code == 401
-    assert response.headers["content-type"] == PROBLEM
-    assert response.headers["www-authenticate"] == "Bearer"
-    assert response.json()["status"] == 401
 {%- else %}
 
 
@@ -33,15 +25,6 @@ async def sign_up(client: AsyncClient) -> tuple[dict[str, Any], dict[str, str]]:
     """Create a user and return it with the headers for a request (none needed without auth)."""
     return await create_user(client), {}
 {%- endif %}
-
-
-def assert_problem(response: Response, status: int) -> dict[str, Any]:
-    """Assert a problem+json response with this status and return its body."""
-    assert response.status_code == status
-    assert response.headers["content-type"] == PROBLEM
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    return body
 
 
 class TestCreateUser:
