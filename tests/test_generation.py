@@ -202,6 +202,11 @@ class TestChecks:
         output = baked.check("uv", "run", "pytest", "-q", "-p", "no:cacheprovider")
         assert " passed" in output
 
+    def test_its_own_tests_pass_on_two_workers(self, baked: Baked) -> None:
+        # Each xdist worker creates, migrates and uses a test database of its own.
+        output = baked.check("uv", "run", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2")
+        assert " passed" in output
+
     def test_migrations_are_complete_and_round_trip(self, baked: Baked) -> None:
         database = baked.env["DATABASE_URL"].rsplit("/", 1)[1]
         psql(f'CREATE DATABASE "{database}"')
