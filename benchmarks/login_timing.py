@@ -35,7 +35,7 @@ def sign_in_seconds(base: str, email: str, password: str) -> tuple[float, dict[s
     """Time one failed sign-in and return its duration and problem body."""
     form = urllib.parse.urlencode({"username": email, "password": password}).encode()
     started = time.perf_counter()
-    status, body = post(base + TOKEN_PATH, form, "application/x-www-form-urlencoded")
+    status, body = post(base + SIGN_IN_PATH, form, "application/x-www-form-urlencoded")
     elapsed = time.perf_counter() - started
     if status != 401:
         msg = f"expected 401, got {status}: {body}"
