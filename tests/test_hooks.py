@@ -240,6 +240,14 @@ class TestEnvFile:
         assert stat.S_IMODE((tmp_path / ".env").stat().st_mode) == 0o600
 
 
+def put_fake_uv_on_path(directory: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `uv` on PATH a shell script with this body (and nothing else on PATH)."""
+    fake_uv = directory / "uv"
+    fake_uv.write_text(f"#!/bin/sh\n{script}\n")
+    fake_uv.chmod(0o755)
+    monkeypatch.setenv("PATH", str(directory))
+
+
 class TestUvSync:
     def test_virtual_env_is_stripped(self) -> None:
         env = post.uv_environment(
@@ -261,10 +269,7 @@ class TestUvSync:
     def test_a_failing_uv_sync_says_what_to_run(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        fake_uv = tmp_path / "uv"
-        fake_uv.write_text("#!/bin/sh\nexit 2\n")
-        fake_uv.chmod(0o755)
-        monkeypatch.setenv("PATH", str(tmp_path))
+        put_fake_uv_on_path(tmp_path, "exit 2", monkeypatch)
 
         next_step = post.install(tmp_path, "svc")
 
@@ -276,10 +281,7 @@ class TestUvSync:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         calls = tmp_path / "calls"
-        fake_uv = tmp_path / "uv"
-        fake_uv.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n')
-        fake_uv.chmod(0o755)
-        monkeypatch.setenv("PATH", str(tmp_path))
+        put_fake_uv_on_path(tmp_path, f'echo "$*" >> {calls}', monkeypatch)
 
         assert post.install(tmp_path, "svc") is None
         assert calls.read_text().splitlines() == ["sync --offline --quiet"]
@@ -288,10 +290,7 @@ class TestUvSync:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         calls = tmp_path / "calls"
-        fake_uv = tmp_path / "uv"
-        fake_uv.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n[ "$2" != --offline ]\n')
-        fake_uv.chmod(0o755)
-        monkeypatch.setenv("PATH", str(tmp_path))
+        put_fake_uv_on_path(tmp_path, f'echo "$*" >> {calls}\n[ "$2" != --offline ]', monkeypatch)
 
         assert post.install(tmp_path, "svc") is None
         assert calls.read_text().splitlines() == ["sync --offline --quiet", "sync"]
@@ -299,10 +298,7 @@ class TestUvSync:
     def test_a_working_uv_sync_needs_no_next_step(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        fake_uv = tmp_path / "uv"
-        fake_uv.write_text('#!/bin/sh\n[ "$1" = sync ] && [ -z "$VIRTUAL_ENV" ]\n')
-        fake_uv.chmod(0o755)
-        monkeypatch.setenv("PATH", str(tmp_path))
+        put_fake_uv_on_path(tmp_path, '[ "$1" = sync ] && [ -z "$VIRTUAL_ENV" ]', monkeypatch)
         monkeypatch.setenv("VIRTUAL_ENV", "/template/.venv")
 
         assert post.install(tmp_path, "svc") is None
