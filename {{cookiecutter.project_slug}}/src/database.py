@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import (
 from src.config import Settings, get_settings
 
 
-def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+def create_engine(settings: Settings) -> AsyncEngine:
     """Create an engine whose pool holds steady under load."""
     return create_async_engine(
-        url or settings.DATABASE_URL.get_secret_value(),
+        settings.DATABASE_URL.get_secret_value(),
         pool_size=settings.DB_POOL_SIZE,
         # Overflow connections are closed when returned, so a burst would churn new
         # PostgreSQL sessions; waiting for a pooled one is cheaper and bounded.

@@ -13,10 +13,6 @@ UNIQUE_VIOLATION = "23505"  # PostgreSQL SQLSTATE
 class DuplicateError(Exception):
     """A unique constraint refused the change."""
 
-    def __init__(self, constraint: str | None) -> None:
-        super().__init__(constraint)
-        self.constraint = constraint
-
 
 class Repository[ModelT: Base]:
     """Query one model through the request's session; flush, never commit."""

@@ -59,3 +59,8 @@ class PageParams(BaseModel):
 
 
 PageQuery = Annotated[PageParams, Query()]
+
+
+def page_of[T](data: list[T], total: int, params: PageParams) -> Page[T]:
+    """Wrap one page of results with where it sits in the whole collection."""
+    return Page(data=data, meta=PageMeta(total=total, limit=params.limit, offset=params.offset))

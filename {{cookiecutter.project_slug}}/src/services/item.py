@@ -7,7 +7,7 @@ import structlog
 from src.errors import NotFoundError
 from src.models import Item
 from src.repositories.item import ItemRepository
-from src.schemas.common import Page, PageMeta, PageParams
+from src.schemas.common import Page, PageParams, page_of
 from src.schemas.item import ItemCreate, ItemOut, ItemUpdate
 
 log = structlog.get_logger()
@@ -34,10 +34,7 @@ class ItemService:
         """Return one page of the caller's items, newest first."""
         items = await self.items.list_owned(owner_id, page.limit, page.offset)
         total = await self.items.count_owned(owner_id)
-        return Page(
-            data=[ItemOut.model_validate(item) for item in items],
-            meta=PageMeta(total=total, limit=page.limit, offset=page.offset),
-        )
+        return page_of([ItemOut.model_validate(item) for item in items], total, page)
 
     async def update(self, owner_id: uuid.UUID, item_id: uuid.UUID, changes: ItemUpdate) -> ItemOut:
         """Apply a partial change to one of the caller's items."""
@@ -81,10 +78,8 @@ class ItemService:
     async def list(self, page: PageParams) -> Page[ItemOut]:
         """Return one page of items, newest first."""
         items = await self.items.list_page(page.limit, page.offset)
-        return Page(
-            data=[ItemOut.model_validate(item) for item in items],
-            meta=PageMeta(total=await self.items.count(), limit=page.limit, offset=page.offset),
-        )
+        total = await self.items.count()
+        return page_of([ItemOut.model_validate(item) for item in items], total, page)
 
     async def update(self, item_id: uuid.UUID, changes: ItemUpdate) -> ItemOut:
         """Apply a partial change to an item."""

@@ -9,7 +9,7 @@ from src.models import User
 from src.passwords import hash_password
 from src.repositories.base import DuplicateError
 from src.repositories.user import UserRepository
-from src.schemas.common import Page, PageMeta, PageParams
+from src.schemas.common import Page, PageParams, page_of
 from src.schemas.user import UserCreate, UserOut, UserUpdate
 
 log = structlog.get_logger()
@@ -44,10 +44,8 @@ class UserService:
     async def list(self, page: PageParams) -> Page[UserOut]:
         """Return one page of users."""
         users = await self.users.list_page(page.limit, page.offset)
-        return Page(
-            data=[UserOut.model_validate(user) for user in users],
-            meta=PageMeta(total=await self.users.count(), limit=page.limit, offset=page.offset),
-        )
+        total = await self.users.count()
+        return page_of([UserOut.model_validate(user) for user in users], total, page)
 {%- if cookiecutter.auth == "jwt" %}
 
     async def update(self, actor_id: uuid.UUID, user_id: uuid.UUID, changes: UserUpdate) -> UserOut:
