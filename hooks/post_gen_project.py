@@ -14,13 +14,25 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeAlias
 
 # Cookiecutter renders this file with Jinja; the unrendered file still imports (see tests).
 PROJECT_SLUG = "{{ (cookiecutter.project_slug | tojson)[1:-1] }}"
 AUTH = "{{ (cookiecutter.auth | tojson)[1:-1] }}"
 
+
+def yes(rendered: str) -> bool:
+    """Read a yes/no answer: cookiecutter renders its boolean as `True` or `False`."""
+    return rendered == "True"
+
+
+DOCKER = yes("{{ cookiecutter.docker }}")
+GITHUB_ACTIONS = yes("{{ cookiecutter.github_actions }}")
+
+Answer: TypeAlias = str | bool
+
 # Paths (relative to the project root) that exist only for one answer of one option.
-OPTION_ONLY_PATHS: Mapping[tuple[str, str], tuple[str, ...]] = {
+OPTION_ONLY_PATHS: Mapping[tuple[str, Answer], tuple[str, ...]] = {
     ("auth", "jwt"): (
         "src/api/v1/auth.py",
         "src/services/auth.py",
@@ -28,12 +40,14 @@ OPTION_ONLY_PATHS: Mapping[tuple[str, str], tuple[str, ...]] = {
         "src/tokens.py",
         "src/tests/api/v1/test_auth.py",
     ),
+    ("docker", True): ("Dockerfile", ".dockerignore", "compose.yaml"),
+    ("github_actions", True): (".github",),
 }
 
 SKIP_UV_VARIABLE = "SUPERNOVA_SKIP_UV"
 
 
-def unselected_paths(answers: Mapping[str, str]) -> list[str]:
+def unselected_paths(answers: Mapping[str, Answer]) -> list[str]:
     """Return the option-only paths whose option was not answered with their value."""
     return [
         path
@@ -58,33 +72,32 @@ def database_name(slug: str) -> str:
     return slug.replace("-", "_")
 
 
-def env_values(slug: str) -> dict[str, str]:
-    """Return working local values for the `.env` keys this hook knows, with fresh secrets."""
+def env_values(slug: str, *, with_password: bool) -> dict[str, str]:
+    """Return the `.env` values this hook fills: the database URL and fresh secrets."""
     password = secrets.token_urlsafe(24)
+    # The password reaches DATABASE_URL only when a server is given it (compose's PostgreSQL
+    # reads POSTGRES_PASSWORD); a local server with trust authentication ignores it either way.
+    user = f"postgres:{password}" if with_password else "postgres"
     return {
-        "ENVIRONMENT": "development",
-        "DEBUG": "false",
-        "LOG_LEVEL": "INFO",
-        "LOG_JSON": "",
-        "DATABASE_URL": (
-            f"postgresql+asyncpg://postgres:{password}@127.0.0.1:5432/{database_name(slug)}"
-        ),
-        "TEST_DATABASE_URL": "",
+        "DATABASE_URL": f"postgresql+asyncpg://{user}@127.0.0.1:5432/{database_name(slug)}",
         "SECRET_KEY": secrets.token_urlsafe(48),
-        "ACCESS_TOKEN_EXPIRE_MINUTES": "15",
-        "CORS_ORIGINS": "",
-        "CORS_ALLOW_CREDENTIALS": "false",
         "POSTGRES_PASSWORD": password,
     }
 
 
+def env_keys(example: str) -> list[str]:
+    """Return the keys of the `KEY=value` lines of an env file, comments left out."""
+    keys = (line.split("=", 1)[0].strip() for line in example.splitlines() if "=" in line)
+    return [key for key in keys if key and not key.startswith("#")]
+
+
 def render_env(example: str, values: Mapping[str, str]) -> str:
-    """Fill each `KEY=` line of an env example; unknown keys stay empty, other lines verbatim."""
+    """Fill the `KEY=` lines of an env example that have a value; other lines stay verbatim."""
     lines = []
     for line in example.splitlines():
         key = line.split("=", 1)[0].strip()
-        if key and not key.startswith("#"):
-            line = f"{key}={values.get(key, '')}"
+        if "=" in line and key in values:
+            line = f"{key}={values[key]}"
         lines.append(line)
     return "\n".join(lines) + "\n"
 
@@ -92,10 +105,12 @@ def render_env(example: str, values: Mapping[str, str]) -> str:
 def write_env(root: Path, slug: str) -> bool:
     """Write `.env` from `.env.example` unless `.env` exists; return whether it was written."""
     target = root / ".env"
-    example = root / ".env.example"
-    if target.exists() or not example.is_file():
+    example_path = root / ".env.example"
+    if target.exists() or not example_path.is_file():
         return False
-    target.write_text(render_env(example.read_text(encoding="utf-8"), env_values(slug)), "utf-8")
+    example = example_path.read_text(encoding="utf-8")
+    values = env_values(slug, with_password="POSTGRES_PASSWORD" in env_keys(example))
+    target.write_text(render_env(example, values), "utf-8")
     target.chmod(0o600)
     return True
 
@@ -105,42 +120,54 @@ def uv_environment(environ: Mapping[str, str]) -> dict[str, str]:
     return {key: value for key, value in environ.items() if key != "VIRTUAL_ENV"}
 
 
-def uv_sync(uv: str, root: Path) -> bool:
-    """Run `uv sync` in root, from uv's cache when it holds everything; return success."""
+def synced(uv: str, root: Path, *options: str) -> bool:
+    """Run `uv sync` quietly in root with the given options; return whether it worked."""
+    command = [uv, "sync", *options, "--quiet"]
     env = uv_environment(os.environ)
-    # With a warm cache, resolving offline takes a fraction of a second against seconds of
-    # index round trips; the index is asked only when the cache lacks something.
-    offline = subprocess.run(
-        [uv, "sync", "--offline", "--quiet"], cwd=root, env=env, check=False, capture_output=True
-    )
-    if offline.returncode == 0:
-        return True
-    online = subprocess.run([uv, "sync"], cwd=root, env=env, check=False)
-    return online.returncode == 0
+    result = subprocess.run(command, cwd=root, env=env, check=False, capture_output=True)
+    return result.returncode == 0
+
+
+def uv_sync(uv: str, root: Path) -> str | None:
+    """Sync from the index, else from uv's cache alone; return "index", "cache" or None."""
+    # The index first, so a new project starts on current, patched versions.
+    if synced(uv, root):
+        return "index"
+    if synced(uv, root, "--offline"):
+        return "cache"
+    return None
 
 
 def install(root: Path, slug: str) -> str | None:
-    """Install the environment with uv; return the line telling what to run if that failed."""
+    """Install the environment with uv; return a line to show the user, if there is one."""
     uv = shutil.which("uv")
     if uv is None:
         return (
             "NEXT: uv is not installed; install it (https://docs.astral.sh/uv/), then run: "
             f"cd {slug} && uv sync"
         )
-    if not uv_sync(uv, root):
+    source = uv_sync(uv, root)
+    if source is None:
         return f"NEXT: uv sync failed (offline?); once that is fixed, run: cd {slug} && uv sync"
+    if source == "cache":
+        return (
+            "NOTE: the package index was not reachable, so uv.lock came from uv's local cache "
+            "and may hold older versions; once online, refresh it: "
+            f"cd {slug} && uv lock --upgrade && uv sync"
+        )
     return None
 
 
 def main() -> int:
-    """Prune, write `.env`, sync; a failed or skipped `uv sync` only prints the next step."""
+    """Prune, write `.env`, sync; a failed or offline `uv sync` only prints one line."""
     root = Path.cwd()
-    remove_paths(root, unselected_paths({"auth": AUTH}))
+    answers: dict[str, Answer] = {"auth": AUTH, "docker": DOCKER, "github_actions": GITHUB_ACTIONS}
+    remove_paths(root, unselected_paths(answers))
     write_env(root, PROJECT_SLUG)
     if os.environ.get(SKIP_UV_VARIABLE) != "1":
-        next_step = install(root, PROJECT_SLUG)
-        if next_step is not None:
-            print(next_step, file=sys.stderr)
+        message = install(root, PROJECT_SLUG)
+        if message is not None:
+            print(message, file=sys.stderr)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from collections.abc import Callable, Mapping
@@ -18,7 +19,24 @@ COMMAND_TIMEOUT_SECONDS = 600
 # Written by uv and the tools the checks run, not by the template.
 TOOL_OUTPUT = frozenset({".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__"})
 
+# cookiecutter's reading of a yes/no answer given as text (YesNoPrompt).
+YES = frozenset({"1", "true", "t", "yes", "y", "on"})
+DEFAULTS: dict[str, object] = json.loads((ROOT / "cookiecutter.json").read_text("utf-8"))
+
 type Bake = Callable[..., Baked]
+type Answer = str | bool
+
+
+def resolve(answers: Mapping[str, str], key: str) -> Answer:
+    """Return the value a project receives for key: the answer given, or the default."""
+    default = DEFAULTS[key]
+    if key in answers:
+        given = answers[key].replace("{% raw %}", "").replace("{% endraw %}", "")
+        return given.lower() in YES if isinstance(default, bool) else given
+    if isinstance(default, list):
+        return str(default[0])
+    assert isinstance(default, str | bool), key
+    return default
 
 
 class CookiesResult(Protocol):
@@ -39,6 +57,18 @@ class Cookies(Protocol):
         self, extra_context: dict[str, str] | None = None, template: str | None = None
     ) -> CookiesResult:
         """Bake template with extra_context."""
+
+
+@dataclass(frozen=True)
+class Combination:
+    """A named set of answers; the others keep their defaults."""
+
+    name: str
+    answers: Mapping[str, str]
+
+    def answer(self, key: str) -> Answer:
+        """Return the value the project receives for key."""
+        return resolve(self.answers, key)
 
 
 def command_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -85,6 +115,10 @@ class Baked:
     path: Path | None
     env: Mapping[str, str]
 
+    def answer(self, key: str) -> Answer:
+        """Return the value the project received for key (given, or cookiecutter.json's)."""
+        return resolve(self.answers, key)
+
     @property
     def project(self) -> Path:
         """Return the project's path, failing the test with the bake's error if there is none."""
@@ -92,21 +126,23 @@ class Baked:
         assert self.path is not None
         return self.path
 
-    def run(self, *command: str) -> subprocess.CompletedProcess[str]:
-        """Run a command in the project with VIRTUAL_ENV stripped and self.env added."""
+    def run(
+        self, *command: str, env: Mapping[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a command in the project with VIRTUAL_ENV stripped and env (or self.env) added."""
         return subprocess.run(
             command,
             cwd=self.project,
-            env=command_env(self.env),
+            env=command_env(self.env if env is None else env),
             capture_output=True,
             text=True,
             check=False,
             timeout=COMMAND_TIMEOUT_SECONDS,
         )
 
-    def check(self, *command: str) -> str:
+    def check(self, *command: str, env: Mapping[str, str] | None = None) -> str:
         """Run a command in the project, assert it succeeded and return its output."""
-        result = self.run(*command)
+        result = self.run(*command, env=env)
         assert result.returncode == 0, describe(result)
         return result.stdout
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Iterator
+
 import pytest
 from xdist.remote import Producer
 from xdist.scheduler import LoadScopeScheduling
 
-from baking import Bake, Baked, Cookies, bake_with
+from baking import Bake, Baked, Combination, Cookies, bake_with, database_url, drop_databases
 
 # Tests of these modules are parametrized by a combination baked once per worker, so all the
 # tests of one combination go to the same worker.
-COMBINATION_MODULES = ("tests/test_generation.py::",)
+COMBINATION_MODULES = ("tests/test_generation.py::", "tests/test_delivery.py::")
 
 
 class CombinationScheduling(LoadScopeScheduling):
@@ -41,3 +45,18 @@ def bake(cookies: Cookies, monkeypatch: pytest.MonkeyPatch) -> Bake:
         return bake_with(cookies, answers, env={})
 
     return _bake
+
+
+@pytest.fixture(scope="session")
+def baked(request: pytest.FixtureRequest, cookies_session: Cookies) -> Iterator[Baked]:
+    """Bake one combination with the real hooks; its databases are dropped afterwards."""
+    combo: Combination = request.param
+    database = f"tpl_{re.sub(r'[^a-z0-9]+', '_', combo.name)}_{secrets.token_hex(3)}"
+    env = {
+        "DATABASE_URL": database_url(database),
+        "TEST_DATABASE_URL": database_url(f"{database}_test"),
+    }
+    try:
+        yield bake_with(cookies_session, combo.answers, env)
+    finally:
+        drop_databases(database)

@@ -7,13 +7,11 @@ conftest.py sends all the tests of one combination to the same xdist worker.
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
 import subprocess
 import tomllib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +19,8 @@ import pytest
 import yaml
 
 import post_gen_project
-from baking import ROOT, Baked, Cookies, bake_with, database_url, describe, drop_databases, psql
+from baking import Baked, Combination, describe, psql
+from delivery import without_env_file, yaml_file
 
 if TYPE_CHECKING:
     from _pytest.mark.structures import ParameterSet
@@ -30,14 +29,6 @@ AWKWARD = 'Café "Zoë\'s" \\ #1 {{x}}'
 # Cookiecutter renders answers given without prompting (as here) as Jinja, so the braces are
 # escaped here; a person typing AWKWARD at the prompt gets it verbatim.
 AWKWARD_ANSWER = 'Café "Zoë\'s" \\ #1 {% raw %}{{x}}{% endraw %}'
-
-
-@dataclass(frozen=True)
-class Combination:
-    """A named set of answers; the others keep their defaults."""
-
-    name: str
-    answers: Mapping[str, str]
 
 
 def combination(name: str, **answers: str) -> ParameterSet:
@@ -57,35 +48,22 @@ COMBINATIONS = [
         author_name=AWKWARD_ANSWER,
         author_email="zoe+tpl@example.com",
     ),
+    # docker and github_actions meet in the CI's image job and Dependabot's ecosystems.
+    combination("no-docker", docker="false"),
+    combination("no-github-actions", github_actions="false"),
+    combination("no-docker-no-github-actions", docker="false", github_actions="false", auth="none"),
 ]
 
 pytestmark = pytest.mark.parametrize("baked", COMBINATIONS, indirect=True)
 
-DEFAULTS: dict[str, object] = json.loads((ROOT / "cookiecutter.json").read_text("utf-8"))
 UNRENDERED = re.compile(r"\{\{-?\s*cookiecutter|\{%|%\}")
-
-
-@pytest.fixture(scope="session")
-def baked(request: pytest.FixtureRequest, cookies_session: Cookies) -> Iterator[Baked]:
-    """Bake one combination with the real hooks; its databases are dropped afterwards."""
-    combo: Combination = request.param
-    database = f"tpl_{re.sub(r'[^a-z0-9]+', '_', combo.name)}_{secrets.token_hex(3)}"
-    env = {
-        "DATABASE_URL": database_url(database),
-        "TEST_DATABASE_URL": database_url(f"{database}_test"),
-    }
-    try:
-        yield bake_with(cookies_session, combo.answers, env)
-    finally:
-        drop_databases(database)
-
-
-def answer(baked: Baked, key: str) -> str:
-    """Return the value the project received for key (given, or cookiecutter.json's default)."""
-    if key in baked.answers:
-        return baked.answers[key].replace("{% raw %}", "").replace("{% endraw %}", "")
-    default = DEFAULTS[key]
-    return str(default[0] if isinstance(default, list) else default)
+# Words that only an option's own files and lines use: none may remain when it is off.
+TRACES = {
+    "docker": re.compile(r"docker|compose|POSTGRES_PASSWORD", re.IGNORECASE),
+    "github_actions": re.compile(r"github|workflow|dependabot", re.IGNORECASE),
+}
+# Written by uv, not by the template: it names packages, not options.
+GENERATED_BY_TOOLS = frozenset({Path("uv.lock")})
 
 
 def text_files(baked: Baked) -> Iterator[tuple[Path, str]]:
@@ -95,6 +73,11 @@ def text_files(baked: Baked) -> Iterator[tuple[Path, str]]:
             yield relative, (baked.project / relative).read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue
+
+
+def options(baked: Baked) -> dict[str, post_gen_project.Answer]:
+    """Return the answers that select files, as the post-generation hook receives them."""
+    return {option: baked.answer(option) for option, _ in post_gen_project.OPTION_ONLY_PATHS}
 
 
 class TestStructure:
@@ -107,15 +90,27 @@ class TestStructure:
         assert leftovers == []
 
     def test_options_switched_off_leave_no_files(self, baked: Baked) -> None:
-        chosen = {"auth": answer(baked, "auth")}
-        for path in post_gen_project.unselected_paths(chosen):
+        for path in post_gen_project.unselected_paths(options(baked)):
             assert not (baked.project / path).exists(), path
 
     def test_options_switched_on_keep_their_files(self, baked: Baked) -> None:
         for (option, value), paths in post_gen_project.OPTION_ONLY_PATHS.items():
-            if answer(baked, option) == value:
-                missing = [path for path in paths if not (baked.project / path).is_file()]
+            if baked.answer(option) == value:
+                missing = [path for path in paths if not (baked.project / path).exists()]
                 assert missing == []
+
+    def test_options_switched_off_leave_no_trace_in_any_file(self, baked: Baked) -> None:
+        off = [pattern for option, pattern in TRACES.items() if baked.answer(option) is False]
+        traces = [
+            f"{path}: {match.group()}"
+            for path, text in text_files(baked)
+            if path not in GENERATED_BY_TOOLS
+            for pattern in off
+            for match in [pattern.search(text)]
+            if match
+        ]
+
+        assert traces == []
 
     def test_no_empty_folders_are_left(self, baked: Baked) -> None:
         folders = (baked.project / path for path in baked.paths())
@@ -126,10 +121,10 @@ class TestStructure:
         project = tomllib.loads((baked.project / "pyproject.toml").read_text("utf-8"))["project"]
 
         assert project["name"] == baked.project.name
-        assert project["requires-python"] == f">={answer(baked, 'python_version')}"
-        assert project["description"] == answer(baked, "description")
+        assert project["requires-python"] == f">={baked.answer('python_version')}"
+        assert project["description"] == baked.answer("description")
         assert project["authors"] == [
-            {"name": answer(baked, "author_name"), "email": answer(baked, "author_email")}
+            {"name": baked.answer("author_name"), "email": baked.answer("author_email")}
         ]
 
     def test_toml_and_yaml_files_parse(self, baked: Baked) -> None:
@@ -156,7 +151,7 @@ class TestEnvFile:
         env = (baked.project / ".env").read_text("utf-8")
         secret = re.search(r"^SECRET_KEY=(.+)$", env, re.MULTILINE)
 
-        if answer(baked, "auth") == "jwt":
+        if baked.answer("auth") == "jwt":
             assert secret is not None
             assert len(secret.group(1)) >= 64
         else:
@@ -185,21 +180,50 @@ class TestUv:
 
     def test_the_environment_uses_the_chosen_python(self, baked: Baked) -> None:
         version = baked.check("uv", "run", "python", "-c", "import sys; print(sys.version)")
-        assert version.startswith(f"{answer(baked, 'python_version')}.")
+        assert version.startswith(f"{baked.answer('python_version')}.")
+
+
+# What CI runs (`.github/workflows/ci.yml` runs exactly these, in this order).
+CHECKS = (
+    "uv sync --locked",
+    "uv run ruff check --no-fix .",
+    "uv run ruff format --check .",
+    "uv run mypy",
+    "uv run pytest",
+)
+
+
+@contextmanager
+def as_in_ci(baked: Baked) -> Iterator[dict[str, str]]:
+    """Give the environment the project's tests run in on CI, or here when it has no CI.
+
+    CI has no `.env`: only the workflow's own variables, on this suite's database server.
+    """
+    if baked.answer("github_actions") is False:
+        yield dict(baked.env)
+        return
+    workflow = yaml_file(baked.project / ".github" / "workflows" / "ci.yml")
+    env = {**workflow["jobs"]["checks"]["env"], "DATABASE_URL": baked.env["DATABASE_URL"]}
+    with without_env_file(baked):
+        yield env
 
 
 class TestChecks:
+    def test_the_lock_matches_pyproject(self, baked: Baked) -> None:
+        baked.check(*CHECKS[0].split())
+
     def test_ruff_check_is_clean(self, baked: Baked) -> None:
-        baked.check("uv", "run", "ruff", "check", "--no-fix", ".")
+        baked.check(*CHECKS[1].split())
 
     def test_ruff_format_is_clean(self, baked: Baked) -> None:
-        baked.check("uv", "run", "ruff", "format", "--check", ".")
+        baked.check(*CHECKS[2].split())
 
     def test_mypy_strict_is_clean(self, baked: Baked) -> None:
-        baked.check("uv", "run", "mypy")
+        baked.check(*CHECKS[3].split())
 
-    def test_its_own_tests_pass(self, baked: Baked) -> None:
-        output = baked.check("uv", "run", "pytest", "-q", "-p", "no:cacheprovider")
+    def test_its_own_tests_pass_as_on_ci(self, baked: Baked) -> None:
+        with as_in_ci(baked) as env:
+            output = baked.check(*CHECKS[4].split(), "-q", "-p", "no:cacheprovider", env=env)
         assert " passed" in output
 
     def test_its_own_tests_pass_on_two_workers(self, baked: Baked) -> None:
@@ -207,9 +231,10 @@ class TestChecks:
         output = baked.check("uv", "run", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2")
         assert " passed" in output
 
-    def test_migrations_are_complete_and_round_trip(self, baked: Baked) -> None:
+    def test_migrations_create_the_database_and_round_trip(self, baked: Baked) -> None:
         database = baked.env["DATABASE_URL"].rsplit("/", 1)[1]
-        psql(f'CREATE DATABASE "{database}"')
+        # In development, `alembic upgrade head` creates the database when it is missing.
+        assert psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'") == ""
 
         for step in (["upgrade", "head"], ["check"], ["downgrade", "base"], ["upgrade", "head"]):
             result = baked.run("uv", "run", "alembic", *step)

@@ -16,23 +16,19 @@ from baking import ROOT
 AWKWARD = 'Café "Zoë\'s" \\ #1 {{x}} {% raw %} \U0001f680'
 
 ENV_EXAMPLE = """\
-# Local settings; copy to .env.
-ENVIRONMENT=
-DEBUG=
-LOG_LEVEL=
+# Local settings; `# KEY=value` shows a default.
+ENVIRONMENT=development
+# DEBUG=false
 LOG_JSON=
 DATABASE_URL=
-TEST_DATABASE_URL=
+# TEST_DATABASE_URL=
 SECRET_KEY=
-ACCESS_TOKEN_EXPIRE_MINUTES=
-CORS_ORIGINS=
-CORS_ALLOW_CREDENTIALS=
 POSTGRES_PASSWORD=
 SOMETHING_NEW=
 """
 
 
-def render_hook(name: str, answers: dict[str, str], into: Path) -> dict[str, object]:
+def render_hook(name: str, answers: dict[str, object], into: Path) -> dict[str, object]:
     """Render a hook the way cookiecutter does and load it (without running main)."""
     context = {"cookiecutter": answers}
     source = (ROOT / "hooks" / f"{name}.py").read_text(encoding="utf-8")
@@ -143,6 +139,8 @@ class TestRendering:
             "author_name": AWKWARD,
             "author_email": "zoe+tpl@example.com",
             "auth": "none",
+            "docker": True,
+            "github_actions": True,
         }
         pre_module = render_hook("pre_gen_project", answers, tmp_path)
         post_module = render_hook("post_gen_project", answers, tmp_path)
@@ -153,15 +151,43 @@ class TestRendering:
         assert post_module["PROJECT_SLUG"] == "cafe"
         assert post_module["AUTH"] == "none"
 
+    @pytest.mark.parametrize("docker", [True, False])
+    def test_yes_no_answers_arrive_as_booleans(self, tmp_path: Path, docker: bool) -> None:
+        answers = {"project_slug": "svc", "auth": "jwt", "docker": docker}
+
+        post_module = render_hook(
+            "post_gen_project", {**answers, "github_actions": not docker}, tmp_path
+        )
+
+        assert post_module["DOCKER"] is docker
+        assert post_module["GITHUB_ACTIONS"] is not docker
+
+
+DEFAULT_ANSWERS: dict[str, post.Answer] = {"auth": "jwt", "docker": True, "github_actions": True}
+
 
 class TestPruning:
-    def test_jwt_keeps_every_file(self) -> None:
-        assert post.unselected_paths({"auth": "jwt"}) == []
+    def test_the_defaults_keep_every_file(self) -> None:
+        assert post.unselected_paths(DEFAULT_ANSWERS) == []
 
     def test_auth_none_selects_the_jwt_only_paths(self) -> None:
-        assert post.unselected_paths({"auth": "none"}) == list(
+        assert post.unselected_paths({**DEFAULT_ANSWERS, "auth": "none"}) == list(
             post.OPTION_ONLY_PATHS[("auth", "jwt")]
         )
+
+    @pytest.mark.parametrize("option", ["docker", "github_actions"])
+    def test_a_no_selects_the_paths_of_that_yes_no_option(self, option: str) -> None:
+        assert post.unselected_paths({**DEFAULT_ANSWERS, option: False}) == list(
+            post.OPTION_ONLY_PATHS[(option, True)]
+        )
+
+    def test_removing_a_folder_removes_what_it_holds(self, tmp_path: Path) -> None:
+        (tmp_path / ".github" / "workflows").mkdir(parents=True)
+        (tmp_path / ".github" / "workflows" / "ci.yml").write_text("")
+
+        post.remove_paths(tmp_path, [".github"])
+
+        assert list(tmp_path.iterdir()) == []
 
     def test_remove_paths_deletes_files_and_tolerates_missing_ones(self, tmp_path: Path) -> None:
         (tmp_path / "src").mkdir()
@@ -182,30 +208,34 @@ class TestEnvFile:
 
         values = env_lines((tmp_path / ".env").read_text())
         password = values["POSTGRES_PASSWORD"]
-        assert values["ENVIRONMENT"] == "development"
-        assert values["DEBUG"] == "false"
-        assert values["LOG_LEVEL"] == "INFO"
-        assert values["LOG_JSON"] == ""
         assert values["DATABASE_URL"] == (
             f"postgresql+asyncpg://postgres:{password}@127.0.0.1:5432/my_service"
         )
-        assert values["TEST_DATABASE_URL"] == ""
-        assert values["ACCESS_TOKEN_EXPIRE_MINUTES"] == "15"
-        assert values["CORS_ORIGINS"] == ""
-        assert values["CORS_ALLOW_CREDENTIALS"] == "false"
         assert len(values["SECRET_KEY"]) >= 64
         assert len(password) >= 32
 
-    def test_order_comments_and_unknown_keys_follow_the_example(self, tmp_path: Path) -> None:
+    def test_other_lines_keep_the_examples_values_and_comments(self, tmp_path: Path) -> None:
         (tmp_path / ".env.example").write_text(ENV_EXAMPLE)
 
         post.write_env(tmp_path, "my-service")
 
         written = (tmp_path / ".env").read_text().splitlines()
+        filled = ("DATABASE_URL=", "SECRET_KEY=", "POSTGRES_PASSWORD=")
         example = ENV_EXAMPLE.splitlines()
-        assert [line.split("=")[0] for line in written] == [line.split("=")[0] for line in example]
-        assert written[0] == example[0]
-        assert written[-1] == "SOMETHING_NEW="
+        assert [line for line in written if not line.startswith(filled)] == [
+            line for line in example if not line.startswith(filled)
+        ]
+        assert len(written) == len(example)
+
+    def test_without_a_postgres_password_the_url_carries_none(self, tmp_path: Path) -> None:
+        example = ENV_EXAMPLE.replace("POSTGRES_PASSWORD=\n", "")
+        (tmp_path / ".env.example").write_text(example)
+
+        post.write_env(tmp_path, "my-service")
+
+        values = env_lines((tmp_path / ".env").read_text())
+        assert values["DATABASE_URL"] == "postgresql+asyncpg://postgres@127.0.0.1:5432/my_service"
+        assert "POSTGRES_PASSWORD" not in values
 
     def test_secrets_are_fresh_for_every_bake(self, tmp_path: Path) -> None:
         secrets = set()
@@ -277,23 +307,28 @@ class TestUvSync:
         assert "uv sync failed" in next_step
         assert next_step.endswith(": cd svc && uv sync")
 
-    def test_a_warm_cache_syncs_offline_only(
+    def test_a_reachable_index_is_asked_first(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         calls = tmp_path / "calls"
         put_fake_uv_on_path(tmp_path, f'echo "$*" >> {calls}', monkeypatch)
 
         assert post.install(tmp_path, "svc") is None
-        assert calls.read_text().splitlines() == ["sync --offline --quiet"]
+        assert calls.read_text().splitlines() == ["sync --quiet"]
 
-    def test_a_cold_cache_falls_back_to_the_index(
+    def test_an_unreachable_index_falls_back_to_the_cache_and_says_so(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         calls = tmp_path / "calls"
-        put_fake_uv_on_path(tmp_path, f'echo "$*" >> {calls}\n[ "$2" != --offline ]', monkeypatch)
+        put_fake_uv_on_path(tmp_path, f'echo "$*" >> {calls}\n[ "$2" = --offline ]', monkeypatch)
 
-        assert post.install(tmp_path, "svc") is None
-        assert calls.read_text().splitlines() == ["sync --offline --quiet", "sync"]
+        message = post.install(tmp_path, "svc")
+
+        assert calls.read_text().splitlines() == ["sync --quiet", "sync --offline --quiet"]
+        assert message is not None
+        assert message.startswith("NOTE: the package index was not reachable, so uv.lock came ")
+        assert message.endswith(": cd svc && uv lock --upgrade && uv sync")
+        assert "\n" not in message
 
     def test_a_working_uv_sync_needs_no_next_step(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

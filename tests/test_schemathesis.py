@@ -12,14 +12,9 @@ import json
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from baking import Baked, Cookies, bake_with, command_env, database_url, drop_databases, psql
+from serving import free_port, request, stop, wait_until_ok
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 HOOKS = Path(__file__).with_name("schemathesis_hooks.py")
@@ -43,49 +39,6 @@ class Service:
 
     url: str
     log: Path
-
-
-def free_port() -> int:
-    """Return a TCP port that is free on the loopback interface right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def request(url: str, body: bytes | None = None, content_type: str = "") -> tuple[int, bytes]:
-    """Send a GET (or, with a body, a POST) and return the status and body, errors included."""
-    headers = {"Content-Type": content_type} if content_type else {}
-    outgoing = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 (our server)
-    try:
-        with urllib.request.urlopen(outgoing, timeout=30) as response:  # noqa: S310
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def wait_until_ready(service: Service, server: subprocess.Popen[bytes]) -> None:
-    """Poll /health/ready until it answers 200; fail with the server's log if it never does."""
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            if request(f"{service.url}/health/ready")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"the server never became ready:\n{service.log.read_text('utf-8')[-6000:]}")
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    """Stop the server and everything it started (`uv run` and uvicorn)."""
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +67,7 @@ def service(
                 start_new_session=True,
             )
         try:
-            wait_until_ready(service, server)
+            wait_until_ok(f"{service.url}/health/ready", server, service.log, START_TIMEOUT_SECONDS)
             yield service
         finally:
             stop(server)

@@ -9,7 +9,7 @@ import structlog
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from src.api.openapi import document_problems
+from src.api.openapi import document_problems, operation_id
 from src.api.routes import all_routes
 from src.config import Settings, get_settings
 from src.database import engine
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         debug=settings.DEBUG,
         lifespan=lifespan,
         routes=all_routes(),
+        generate_unique_id_function=operation_id,
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,

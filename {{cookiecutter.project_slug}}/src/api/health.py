@@ -3,10 +3,11 @@
 from fastapi import APIRouter
 
 from src.api.deps import HealthServiceDep
+from src.api.openapi import operation_id
 from src.schemas.common import DataResponse
 from src.schemas.health import HealthOut
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = APIRouter(prefix="/health", tags=["health"], generate_unique_id_function=operation_id)
 
 
 @router.get("/live")

@@ -3,9 +3,15 @@
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from src.problems import PROBLEM_MEDIA_TYPE
 from src.schemas.problem import Problem
+
+
+def operation_id(route: APIRoute) -> str:
+    """Name an operation `{tag}-{function}` (`users-create_user`), as generated clients read it."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
 def _problem_media_type(openapi: dict[str, Any]) -> dict[str, Any]:

@@ -25,14 +25,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from src import passwords
 from src.config import Settings, get_settings
 from src.database import SessionFactory
+from src.database_setup import DatabaseUnavailableError, create_database_if_missing
 from src.logging_config import configure_logging
 from src.main import app
 from src.tests.database import (
-    DatabaseUnavailableError,
-    create_database_if_missing,
     database_url_for_tests,
+    drop_database,
     is_at_head,
     migrate,
+    settings_to_fix,
 )
 
 # Argon2 at production cost would dominate the run; the algorithm and code paths stay the same.
@@ -89,10 +90,10 @@ def database_url(settings: Settings) -> URL:
 
 
 @pytest.fixture(scope="session")
-async def engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
+async def engine(settings: Settings, database_url: URL) -> AsyncIterator[AsyncEngine]:
     """An engine on the test database, created if missing and brought to head once per run."""
     try:
-        await create_database_if_missing(database_url)
+        await create_database_if_missing(database_url, settings_to_fix(settings))
     except DatabaseUnavailableError as exc:
         pytest.exit(str(exc), returncode=3)
     engine = create_async_engine(database_url)
@@ -100,6 +101,15 @@ async def engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
         await migrate(database_url)
     yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def unused_database_url(database_url: URL, engine: AsyncEngine) -> AsyncIterator[URL]:
+    """The URL of a database that does not exist yet on the test server, dropped afterwards."""
+    url = database_url.set(database=f"{database_url.database}_scratch")
+    await drop_database(url)
+    yield url
+    await drop_database(url)
 
 
 @pytest.fixture

@@ -10,17 +10,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from src.config import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
-
-class DatabaseUnavailableError(Exception):
-    """PostgreSQL could not be reached; the message says how to get one."""
 
 
 def database_url_for_tests(settings: Settings) -> URL:
@@ -34,27 +29,21 @@ def database_url_for_tests(settings: Settings) -> URL:
     return url.set(database=f"{url.database}_{worker}") if worker else url
 
 
-async def create_database_if_missing(url: URL) -> None:
-    """Create the database on its server unless it exists."""
+def settings_to_fix(settings: Settings) -> str:
+    """Name the setting a developer changes to point the tests at a working server."""
+    if settings.TEST_DATABASE_URL is not None:
+        return "TEST_DATABASE_URL"
+    return "DATABASE_URL (or TEST_DATABASE_URL for the tests alone)"
+
+
+async def drop_database(url: URL) -> None:
+    """Drop the URL's database if it exists, ending its sessions first."""
     server = create_async_engine(
         url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool
     )
-    try:
-        async with server.connect() as connection:
-            exists = await connection.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
-            )
-            if not exists:
-                await connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    except (OSError, DBAPIError) as exc:
-        where = f"{url.host}:{url.port or 5432}"
-        msg = (
-            f"PostgreSQL is not reachable at {where} ({type(exc).__name__}): start it, or set "
-            "TEST_DATABASE_URL=postgresql+asyncpg://USER:PASSWORD@HOST:5432/NAME to use another."
-        )
-        raise DatabaseUnavailableError(msg) from exc
-    finally:
-        await server.dispose()
+    async with server.connect() as connection:
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    await server.dispose()
 
 
 def alembic_config(url: URL) -> Config:

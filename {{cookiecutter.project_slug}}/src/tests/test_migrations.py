@@ -1,16 +1,20 @@
-"""Migrations match the models and survive a full round trip."""
+"""Migrations match the models, survive a full round trip, and fail in one clear line."""
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import Iterator
 
 import pytest
 from alembic import command
+from alembic.util import CommandError
 from sqlalchemy import text
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from src.tests.database import alembic_config, create_database_if_missing
+from src.config import Environment, get_settings
+from src.database_setup import create_database_if_missing
+from src.tests.database import alembic_config
 
 
 @pytest.mark.usefixtures("engine")
@@ -20,19 +24,10 @@ async def test_models_and_migrations_agree(database_url: URL) -> None:
 
 
 @pytest.fixture
-async def scratch_url(database_url: URL, engine: AsyncEngine) -> AsyncIterator[URL]:
+async def scratch_url(unused_database_url: URL) -> URL:
     """A fresh, empty database for destructive migration tests, dropped afterwards."""
-    url = database_url.set(database=f"{database_url.database}_migrations")
-    admin = create_async_engine(
-        database_url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=NullPool
-    )
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-    await create_database_if_missing(url)
-    yield url
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-    await admin.dispose()
+    await create_database_if_missing(unused_database_url, "TEST_DATABASE_URL")
+    return unused_database_url
 
 
 async def test_upgrade_downgrade_upgrade_round_trip(scratch_url: URL) -> None:
@@ -42,3 +37,65 @@ async def test_upgrade_downgrade_upgrade_round_trip(scratch_url: URL) -> None:
     await asyncio.to_thread(command.downgrade, config, "base")
     await asyncio.to_thread(command.upgrade, config, "head")
     await asyncio.to_thread(command.check, config)
+
+
+@pytest.fixture
+def environment() -> Iterator[None]:
+    """Forget the settings a test read with its own ENVIRONMENT for migrations/env.py."""
+    yield
+    get_settings.cache_clear()
+
+
+async def upgrade(url: URL, environment: Environment, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run `alembic upgrade head` on url with the given ENVIRONMENT."""
+    monkeypatch.setenv("ENVIRONMENT", environment)
+    get_settings.cache_clear()
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
+
+
+async def database_exists(url: URL) -> bool:
+    """Tell whether the URL's database exists on its server."""
+    server = create_async_engine(url.set(database="postgres"), poolclass=NullPool)
+    async with server.connect() as connection:
+        exists = await connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+        )
+    await server.dispose()
+    return exists is not None
+
+
+@pytest.mark.usefixtures("environment")
+async def test_development_creates_a_missing_database_and_says_so(
+    unused_database_url: URL, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="migrations")
+
+    await upgrade(unused_database_url, "development", monkeypatch)
+
+    assert await database_exists(unused_database_url)
+    assert [record.getMessage() for record in caplog.records if record.name == "migrations"] == [
+        f"development_database_created database={unused_database_url.database}"
+    ]
+
+
+@pytest.mark.usefixtures("environment")
+async def test_outside_development_a_missing_database_is_an_error(
+    unused_database_url: URL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(CommandError, match=f"has no database '{unused_database_url.database}'"):
+        await upgrade(unused_database_url, "test", monkeypatch)
+
+    assert not await database_exists(unused_database_url)
+
+
+@pytest.mark.usefixtures("environment")
+async def test_an_unreachable_server_fails_the_migration_in_one_line(
+    database_url: URL, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed_port = database_url.set(host="127.0.0.1", port=1)
+
+    with pytest.raises(CommandError) as caught:
+        await upgrade(closed_port, "development", monkeypatch)
+
+    assert str(caught.value).startswith("PostgreSQL is not reachable at 127.0.0.1:1 ")
+    assert str(caught.value).endswith("or point DATABASE_URL at a server that runs")

@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 
 from src.api.deps import AuthServiceDep
+from src.api.openapi import operation_id
 from src.api.v1 import PREFIX
 from src.schemas.auth import PasswordGrantForm, TokenOut
 from src.schemas.problem import problem_responses
 
-router = APIRouter(prefix=f"{PREFIX}/auth", tags=["auth"])
+router = APIRouter(prefix=f"{PREFIX}/auth", tags=["auth"], generate_unique_id_function=operation_id)
 
 
 @router.post("/token", responses=problem_responses(401, 422))

@@ -5,6 +5,7 @@ import uuid
 from fastapi import APIRouter, status
 
 from src.api.deps import {% if cookiecutter.auth == "jwt" %}CurrentUser, {% endif %}ItemServiceDep
+from src.api.openapi import operation_id
 from src.api.v1 import PREFIX
 from src.schemas.common import DataResponse, Page, PageQuery
 from src.schemas.item import ItemCreate, ItemOut, ItemUpdate
@@ -14,6 +15,7 @@ router = APIRouter(
     prefix=f"{PREFIX}/items",
     tags=["items"],
     responses=problem_responses({% if cookiecutter.auth == "jwt" %}401, {% endif %}422),
+    generate_unique_id_function=operation_id,
 )
 {%- if cookiecutter.auth == "jwt" %}
 

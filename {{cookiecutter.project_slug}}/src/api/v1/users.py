@@ -5,12 +5,18 @@ import uuid
 from fastapi import APIRouter, {% if cookiecutter.auth == "jwt" %}HTTPException, {% endif %}status
 
 from src.api.deps import {% if cookiecutter.auth == "jwt" %}CurrentUser, {% endif %}UserServiceDep
+from src.api.openapi import operation_id
 from src.api.v1 import PREFIX
 from src.schemas.common import DataResponse, Page, PageQuery
 from src.schemas.problem import problem_responses
 from src.schemas.user import UserCreate, UserOut, UserUpdate
 
-router = APIRouter(prefix=f"{PREFIX}/users", tags=["users"], responses=problem_responses(422))
+router = APIRouter(
+    prefix=f"{PREFIX}/users",
+    tags=["users"],
+    responses=problem_responses(422),
+    generate_unique_id_function=operation_id,
+)
 
 
 @router.post(
