@@ -59,7 +59,7 @@ pytestmark = pytest.mark.parametrize("baked", COMBINATIONS, indirect=True)
 UNRENDERED = re.compile(r"\{\{-?\s*cookiecutter|\{%|%\}")
 # Words that only an option's own files and lines use: none may remain when it is off.
 TRACES = {
-    "docker": re.compile(r"docker|compose|POSTGRES_PASSWORD", re.IGNORECASE),
+    "docker": re.compile(r"docker|compose", re.IGNORECASE),
     "github_actions": re.compile(r"github|workflow|dependabot", re.IGNORECASE),
 }
 # Written by uv, not by the template: it names packages, not options.
@@ -156,6 +156,21 @@ class TestEnvFile:
             assert len(secret.group(1)) >= 64
         else:
             assert "SECRET_KEY" not in env
+
+    def test_the_database_password_is_compose_s_and_comes_with_docker_only(
+        self, baked: Baked
+    ) -> None:
+        env = (baked.project / ".env").read_text("utf-8")
+        password = re.search(r"^POSTGRES_PASSWORD=(.+)$", env, re.MULTILINE)
+        url = re.search(r"^DATABASE_URL=(.+)$", env, re.MULTILINE)
+
+        assert url is not None
+        if baked.answer("docker"):
+            assert password is not None
+            assert f"postgres:{password.group(1)}@" in url.group(1)
+        else:
+            assert "POSTGRES_PASSWORD" not in env
+            assert "postgresql+asyncpg://postgres@" in url.group(1)
 
     def test_env_is_git_ignored_and_the_rest_is_not(self, baked: Baked, tmp_path: Path) -> None:
         subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)

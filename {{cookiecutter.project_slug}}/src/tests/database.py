@@ -1,4 +1,4 @@
-"""The test database: which one, created when missing, migrated to head."""
+"""The test database: which one, the setting that names it, migrated to head, dropped."""
 
 import asyncio
 import os
