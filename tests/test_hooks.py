@@ -349,9 +349,23 @@ class TestPostGenMain:
         monkeypatch.chdir(tmp_path)
         monkeypatch.setattr(post, "PROJECT_SLUG", "svc")
         monkeypatch.setattr(post, "AUTH", "none")
+        monkeypatch.setattr(post, "DOCKER", False)
+        monkeypatch.setattr(post, "GITHUB_ACTIONS", True)
         monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
         monkeypatch.delenv(post.SKIP_UV_VARIABLE, raising=False)
         return tmp_path
+
+    def test_every_answer_prunes_its_files(self, project: Path) -> None:
+        for path in ["Dockerfile", "compose.yaml", ".github/dependabot.yml"]:
+            (project / path).parent.mkdir(exist_ok=True)
+            (project / path).write_text("")
+
+        post.main()
+
+        assert not (project / "src" / "tokens.py").exists()
+        assert not (project / "Dockerfile").exists()
+        assert not (project / "compose.yaml").exists()
+        assert (project / ".github" / "dependabot.yml").exists()
 
     def test_missing_uv_prints_the_next_command_and_succeeds(
         self, project: Path, capsys: pytest.CaptureFixture[str]
