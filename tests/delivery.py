@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -193,3 +194,27 @@ def copy_image_files(project: Path, stage: list[Instruction], into: Path) -> Non
                 destination = into / target / inside
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(file, destination)
+
+
+def production_environment(baked: Baked, app: Path) -> dict[str, str]:
+    """Return what a deployment of `app` sets, with a database of this suite's own.
+
+    That is .env's values, as compose passes them, and the image's variables when it has one.
+    """
+    env = env_file(baked.project / ".env")
+    if baked.answer("docker"):
+        image = image_environment(dockerfile_final_stage(baked.project / "Dockerfile"))
+        image["PATH"] = image["PATH"].replace("$PATH", os.environ["PATH"])
+        env.update({name: value.replace("/app", str(app)) for name, value in image.items()})
+    env["DATABASE_URL"] = f"{baked.env['DATABASE_URL']}_production"
+    # `uv sync` runs in the project, as the image's build stage does, into the app's .venv.
+    env["UV_PROJECT_ENVIRONMENT"] = str(app / ".venv")
+    return env
+
+
+def copy_checkout(baked: Baked, into: Path) -> None:
+    """Copy the files a clone of the project holds (no .env, no environment) into `into`."""
+    for relative in baked.files():
+        if relative.name != ".env":
+            (into / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(baked.project / relative, into / relative)

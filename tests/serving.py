@@ -9,9 +9,14 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from baking import command_env, describe
 
 
 def free_port() -> int:
@@ -56,3 +61,45 @@ def wait_until_ok(url: str, server: subprocess.Popen[bytes], log: Path, timeout:
             pass
         time.sleep(0.25)
     pytest.fail(f"{url} never answered 200:\n{log.read_text('utf-8')[-6000:]}")
+
+
+@dataclass
+class Served:
+    """A production server while it runs, then how it ended."""
+
+    url: str
+    exit_code: int | None = None
+
+
+@contextmanager
+def serving(app: Path, command: list[str], env: dict[str, str], log: Path) -> Iterator[Served]:
+    """Run the uvicorn command from `app` on a free port until it is ready, then stop it."""
+    port = str(free_port())
+    command = [str(app / command[0]), *command[1:]]
+    command[command.index("--port") + 1] = port
+    served = Served(f"http://127.0.0.1:{port}")
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            command, cwd=app, env=command_env(env), stdout=output, stderr=output,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        wait_until_ok(f"{served.url}/health/ready", server, log, timeout=60)
+        yield served
+    finally:
+        grace = float(env.get("UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN", "15")) + 5
+        served.exit_code = stop(server, timeout=grace)
+
+
+def run_in(app: Path, command: list[str], env: dict[str, str]) -> str:
+    """Run a `.venv/bin/...` command from `app`; assert it succeeded and return its output."""
+    result = subprocess.run(
+        [str(app / command[0]), *command[1:]],
+        cwd=app,
+        env=command_env(env),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, describe(result)
+    return result.stdout

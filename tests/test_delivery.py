@@ -7,22 +7,16 @@ commands run here, from a copy of exactly the files the image holds.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import shutil
 import signal
-import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from baking import Baked, Combination, command_env, describe
+from baking import Baked, Combination, describe
 from delivery import (
     INTERPOLATION,
     PROBE_URL,
@@ -30,6 +24,7 @@ from delivery import (
     actionlint,
     app_facts,
     arguments,
+    copy_checkout,
     copy_image_files,
     dockerfile_final_stage,
     env_file,
@@ -37,12 +32,13 @@ from delivery import (
     image_environment,
     lint,
     production_commands,
+    production_environment,
     python_variables,
     schema_check,
     workflow_steps,
     yaml_file,
 )
-from serving import free_port, stop, wait_until_ok
+from serving import Served, run_in, serving
 from test_generation import CHECKS, COMBINATIONS
 
 if TYPE_CHECKING:
@@ -216,72 +212,6 @@ class TestImageInCi:
 RUN_HERE = ("uv ", ".venv/bin/")
 
 
-def production_environment(baked: Baked, app: Path) -> dict[str, str]:
-    """Return what a deployment of `app` sets, with a database of this suite's own.
-
-    That is .env's values, as compose passes them, and the image's variables when it has one.
-    """
-    env = env_file(baked.project / ".env")
-    if baked.answer("docker"):
-        image = image_environment(dockerfile_final_stage(baked.project / "Dockerfile"))
-        image["PATH"] = image["PATH"].replace("$PATH", os.environ["PATH"])
-        env.update({name: value.replace("/app", str(app)) for name, value in image.items()})
-    env["DATABASE_URL"] = f"{baked.env['DATABASE_URL']}_production"
-    # `uv sync` runs in the project, as the image's build stage does, into the app's .venv.
-    env["UV_PROJECT_ENVIRONMENT"] = str(app / ".venv")
-    return env
-
-
-def copy_checkout(baked: Baked, into: Path) -> None:
-    """Copy the files a clone of the project holds (no .env, no environment) into `into`."""
-    for relative in baked.files():
-        if relative.name != ".env":
-            (into / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(baked.project / relative, into / relative)
-
-
-@dataclass
-class Served:
-    """A production server while it runs, then how it ended."""
-
-    url: str
-    exit_code: int | None = None
-
-
-@contextmanager
-def serving(app: Path, command: list[str], env: dict[str, str], log: Path) -> Iterator[Served]:
-    """Run the uvicorn command from `app` on a free port until it is ready, then stop it."""
-    port = str(free_port())
-    command = [str(app / command[0]), *command[1:]]
-    command[command.index("--port") + 1] = port
-    served = Served(f"http://127.0.0.1:{port}")
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            command, cwd=app, env=command_env(env), stdout=output, stderr=output,
-            start_new_session=True,
-        )  # fmt: skip
-    try:
-        wait_until_ok(f"{served.url}/health/ready", server, log, timeout=60)
-        yield served
-    finally:
-        grace = float(env.get("UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN", "15")) + 5
-        served.exit_code = stop(server, timeout=grace)
-
-
-def run_in(app: Path, command: list[str], env: dict[str, str]) -> str:
-    """Run a `.venv/bin/...` command from `app`; assert it succeeded and return its output."""
-    result = subprocess.run(
-        [str(app / command[0]), *command[1:]],
-        cwd=app,
-        env=command_env(env),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, describe(result)
-    return result.stdout
-
-
 def probe_as_the_image_does(baked: Baked, served: Served, app: Path, env: dict[str, str]) -> None:
     """Run the image's HEALTHCHECK command against the served app; assert it passes."""
     stage = dockerfile_final_stage(baked.project / "Dockerfile")
@@ -289,7 +219,8 @@ def probe_as_the_image_does(baked: Baked, served: Served, app: Path, env: dict[s
     found = PROBE_URL.search(" ".join(probe))
     assert found is not None, probe
     port = served.url.rsplit(":", 1)[1]
-    run_in(app, [f".venv/bin/{probe[0]}", *(p.replace(found[1], port) for p in probe[1:])], env)
+    arguments_here = [part.replace(f":{found[1]}/", f":{port}/") for part in probe[1:]]
+    run_in(app, [f".venv/bin/{probe[0]}", *arguments_here], env)
 
 
 @pytest.mark.parametrize("baked", COMBINATIONS, indirect=True)

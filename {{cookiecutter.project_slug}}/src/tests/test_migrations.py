@@ -40,7 +40,7 @@ async def test_upgrade_downgrade_upgrade_round_trip(scratch_url: URL) -> None:
 
 
 @pytest.fixture
-def environment() -> Iterator[None]:
+def forget_settings() -> Iterator[None]:
     """Forget the settings a test read with its own ENVIRONMENT for migrations/env.py."""
     yield
     get_settings.cache_clear()
@@ -64,7 +64,7 @@ async def database_exists(url: URL) -> bool:
     return exists is not None
 
 
-@pytest.mark.usefixtures("environment")
+@pytest.mark.usefixtures("forget_settings")
 async def test_development_creates_a_missing_database_and_says_so(
     unused_database_url: URL, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -78,7 +78,7 @@ async def test_development_creates_a_missing_database_and_says_so(
     ]
 
 
-@pytest.mark.usefixtures("environment")
+@pytest.mark.usefixtures("forget_settings")
 async def test_outside_development_a_missing_database_is_an_error(
     unused_database_url: URL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -88,7 +88,7 @@ async def test_outside_development_a_missing_database_is_an_error(
     assert not await database_exists(unused_database_url)
 
 
-@pytest.mark.usefixtures("environment")
+@pytest.mark.usefixtures("forget_settings")
 async def test_an_unreachable_server_fails_the_migration_in_one_line(
     database_url: URL, monkeypatch: pytest.MonkeyPatch
 ) -> None:
