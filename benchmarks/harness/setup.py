@@ -36,6 +36,8 @@ class Bench:
     databases: dict[str, str] = field(default_factory=dict)
     cleanup_databases: list[str] = field(default_factory=list)
     token: str = ""
+    owner_id: str = ""
+    bake_dir: Path = Path()
     item_id: str = ""
     facts: list[tuple[str, str]] = field(default_factory=list)
 
@@ -90,6 +92,17 @@ class Bench:
 
     def setup_full(self, stack: contextlib.ExitStack, template: Path) -> Path:
         """Bake, migrate, start ours, register and log in, seed, copy, start the references."""
+        bake_dir = self.setup_ours(stack, template)
+        database = self.databases[OURS]
+        references = f"{database}_ref"
+        self.cleanup_databases.append(references)
+        self.pg.copy(database, references)
+        python = bake_dir / ".venv" / "bin" / "python"
+        self.start_references(stack, python, references, self.owner_id)
+        return bake_dir
+
+    def setup_ours(self, stack: contextlib.ExitStack, template: Path) -> Path:
+        """Bake, migrate, start ours, register and log in, seed."""
         bake_dir, seconds = project.bake(template, self.workdir / "bake")
         self.facts.append(("first bake + uv sync", f"{seconds:.2f} s"))
         database = self.create_database(f"bench_{os.getpid()}")
@@ -97,14 +110,17 @@ class Bench:
         python = bake_dir / ".venv" / "bin" / "python"
         self.databases[OURS] = database
         ours = self.start(stack, OURS, python, "src.main:app", bake_dir, self.ours_env(database))
-        owner_id = project.create_user(ours.url(""))
+        self.owner_id = project.create_user(ours.url(""))
         self.token = project.login(ours.url(""))
-        self.seed(database, owner_id)
-        references = f"{database}_ref"
-        self.cleanup_databases.append(references)
-        self.pg.copy(database, references)
-        self.start_references(stack, python, references, owner_id)
+        self.seed(database, self.owner_id)
+        self.bake_dir = bake_dir
         return bake_dir
+
+    def start_ours(self, stack: contextlib.ExitStack, name: str, extra: dict[str, str]) -> Server:
+        """Start another instance of the generated service on the same database."""
+        python = self.bake_dir / ".venv" / "bin" / "python"
+        env = self.ours_env(self.databases[OURS]) | extra
+        return self.start(stack, name, python, "src.main:app", self.bake_dir, env)
 
     def setup_references_only(self, stack: contextlib.ExitStack, python: Path) -> None:
         """Create the schema by hand, seed a user and items, mint a token, start the references."""

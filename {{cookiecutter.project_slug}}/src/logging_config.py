@@ -38,6 +38,12 @@ def _drop_color_message(
     return event_dict
 
 
+def _console_renderer() -> structlog.dev.ConsoleRenderer:
+    """Coloured console lines whose tracebacks never show local variables."""
+    # structlog's default with rich installed prints every frame's locals: passwords, tokens.
+    return structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)
+
+
 def _shared_processors(*, as_json: bool) -> list[Processor]:
     """Processors every line goes through, whether from structlog or the standard library."""
     processors: list[Processor] = [
@@ -58,7 +64,7 @@ def _configure_structlog(level: int, output: TextIO, *, as_json: bool) -> None:
         renderer: Processor = structlog.processors.JSONRenderer(serializer=_dumps_bytes)
         factory: Callable[..., WrappedLogger] = structlog.BytesLoggerFactory(file=output.buffer)
     else:
-        renderer = structlog.dev.ConsoleRenderer()
+        renderer = _console_renderer()
         factory = structlog.WriteLoggerFactory(file=output)
     structlog.configure(
         processors=[*shared, renderer],
@@ -71,9 +77,7 @@ def _configure_structlog(level: int, output: TextIO, *, as_json: bool) -> None:
 def _route_standard_logging(level: int, output: TextIO, *, as_json: bool, debug: bool) -> None:
     """Send the standard library's records (uvicorn's among them) through the same processors."""
     renderer = (
-        structlog.processors.JSONRenderer(serializer=_dumps)
-        if as_json
-        else structlog.dev.ConsoleRenderer()
+        structlog.processors.JSONRenderer(serializer=_dumps) if as_json else _console_renderer()
     )
     handler = logging.StreamHandler(output)
     handler.setFormatter(

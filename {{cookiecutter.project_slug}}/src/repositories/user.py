@@ -1,9 +1,28 @@
 """Queries on users."""
+{%- if cookiecutter.auth == "jwt" %}
 
-from sqlalchemy import func, select
+import uuid
+from typing import Any, NamedTuple
+{%- endif %}
+
+from sqlalchemy import func, select{% if cookiecutter.auth == "jwt" %}, update{% endif %}
+{%- if cookiecutter.auth == "jwt" %}
+from sqlalchemy.exc import IntegrityError
+{%- endif %}
 
 from src.models import User
-from src.repositories.base import Repository
+from src.repositories.base import Repository{% if cookiecutter.auth == "jwt" %}, raise_duplicate_or_reraise{% endif %}
+{%- if cookiecutter.auth == "jwt" %}
+
+
+class Credentials(NamedTuple):
+    """What checking a password needs, and nothing more: plain values, valid after release."""
+
+    id: uuid.UUID
+    email: str
+    hashed_password: str
+    token_version: int
+{%- endif %}
 
 
 class UserRepository(Repository[User]):
@@ -24,3 +43,38 @@ class UserRepository(Repository[User]):
     async def count(self) -> int:
         """Return how many users exist."""
         return await self.session.scalar(select(func.count()).select_from(User)) or 0
+{%- if cookiecutter.auth == "jwt" %}
+
+    async def get_credentials(
+        self, *, email: str | None = None, user_id: uuid.UUID | None = None
+    ) -> Credentials | None:
+        """Return the password hash and token version of a user found by email or id."""
+        statement = select(User.id, User.email, User.hashed_password, User.token_version)
+        if email is not None:
+            statement = statement.where(User.email == email.lower())
+        if user_id is not None:
+            statement = statement.where(User.id == user_id)
+        row = (await self.session.execute(statement)).first()
+        return Credentials(*row) if row is not None else None
+
+    async def update_account(
+        self, user_id: uuid.UUID, values: dict[str, Any], *, revoke_tokens_from: int | None
+    ) -> User | None:
+        """Write changes in one UPDATE; with `revoke_tokens_from`, also bump token_version.
+
+        The bump is `token_version + 1` in SQL and only applies while the version is still the
+        one the caller read, so of two concurrent password changes one wins and the other gets
+        None (as does a user that no longer exists).
+        """
+        statement = update(User).where(User.id == user_id).values(**values).returning(User)
+        if revoke_tokens_from is not None:
+            statement = statement.where(User.token_version == revoke_tokens_from).values(
+                token_version=User.token_version + 1
+            )
+        try:
+            return await self.session.scalar(
+                statement, execution_options={"populate_existing": True}
+            )
+        except IntegrityError as exc:
+            raise_duplicate_or_reraise(exc)
+{%- endif %}
