@@ -48,6 +48,7 @@ LOG_STREAM = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True
 
 type LogReader = Callable[[], list[dict[str, Any]]]
 type Serve = Callable[[FastAPI], AbstractAsyncContextManager[AsyncClient]]
+type AppWith = Callable[..., AbstractAsyncContextManager[FastAPI]]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -116,9 +117,11 @@ async def running(application: FastAPI) -> AsyncIterator[FastAPI]:
 
 
 @asynccontextmanager
-async def http_client(application: FastAPI) -> AsyncIterator[AsyncClient]:
-    """Talk HTTP to `application` in process."""
-    transport = ASGITransport(app=application)
+async def http_client(
+    application: FastAPI, address: str = "127.0.0.1"
+) -> AsyncIterator[AsyncClient]:
+    """Talk HTTP to `application` in process, from a socket at `address`."""
+    transport = ASGITransport(app=application, client=(address, 50000))
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
 
@@ -171,6 +174,21 @@ def serve(connection: AsyncConnection, monkeypatch: pytest.MonkeyPatch) -> Serve
                 yield client
 
     return serving
+
+
+@pytest.fixture
+def app_with(
+    test_settings: Settings, connection: AsyncConnection, monkeypatch: pytest.MonkeyPatch
+) -> AppWith:
+    """Run the application with some settings changed, inside the test's transaction."""
+
+    @asynccontextmanager
+    async def running_with(**changes: object) -> AsyncIterator[FastAPI]:
+        async with running(create_app(test_settings.model_copy(update=changes))) as application:
+            join_transaction(application, connection, monkeypatch)
+            yield application
+
+    return running_with
 
 
 @pytest.fixture
