@@ -107,6 +107,7 @@ def forwarded(address: str) -> dict[str, str]:
 
 {%- if cookiecutter.auth == "jwt" %}
 
+
 async def sign_in(client: AsyncClient, email: str, password: str = "a guess") -> Response:  # noqa: S107
     """Try to sign in (by default with a wrong password)."""
     return await client.post(TOKEN, data={"username": email, "password": password})
