@@ -1,13 +1,15 @@
 """structlog set-up: one pipeline for our events and for the standard library's (uvicorn's)."""
 
+import io
 import logging
+import re
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
 import orjson
 import structlog
-from structlog.typing import Processor, WrappedLogger
+from structlog.typing import EventDict, ExcInfo, Processor, WrappedLogger
 
 from src.config import Settings
 
@@ -18,6 +20,30 @@ ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "fastapi")
 QUIET_LOGGERS = ("alembic",)
 # SQLAlchemy logs every statement at INFO; show them only when DEBUG asks for it.
 SQL_LOGGER = "sqlalchemy.engine"
+# PostgreSQL explains a constraint error with the row ("DETAIL:  Failing row contains (id,
+# email, password hash...)"), which hide_parameters cannot hide: such lines are replaced.
+DATABASE_DETAIL = re.compile(r"^DETAIL: .*$", re.MULTILINE)
+HIDDEN_DETAIL = "DETAIL:  (hidden: it may hold the row's values)"
+
+
+def hide_database_details(text: str) -> str:
+    """Replace PostgreSQL's DETAIL lines, which may quote row values, in a traceback."""
+    return DATABASE_DETAIL.sub(HIDDEN_DETAIL, text)
+
+
+def _hide_details_in_exception(_: object, __: str, event_dict: EventDict) -> EventDict:
+    """Apply hide_database_details to a formatted exception."""
+    exception = event_dict.get("exception")
+    if isinstance(exception, str):
+        event_dict["exception"] = hide_database_details(exception)
+    return event_dict
+
+
+def _plain_traceback_without_details(sio: TextIO, exc_info: ExcInfo) -> None:
+    """Write a plain traceback (no local variables), database details hidden."""
+    traceback = io.StringIO()
+    structlog.dev.plain_traceback(traceback, exc_info)
+    sio.write(hide_database_details(traceback.getvalue()))
 
 
 def _dumps(event: object, **_: object) -> str:
@@ -41,7 +67,7 @@ def _drop_color_message(
 def _console_renderer() -> structlog.dev.ConsoleRenderer:
     """Coloured console lines whose tracebacks never show local variables."""
     # structlog's default with rich installed prints every frame's locals: passwords, tokens.
-    return structlog.dev.ConsoleRenderer(exception_formatter=structlog.dev.plain_traceback)
+    return structlog.dev.ConsoleRenderer(exception_formatter=_plain_traceback_without_details)
 
 
 def _shared_processors(*, as_json: bool) -> list[Processor]:
@@ -52,7 +78,7 @@ def _shared_processors(*, as_json: bool) -> list[Processor]:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     if as_json:  # The console renderer draws tracebacks itself.
-        processors.append(structlog.processors.format_exc_info)
+        processors += [structlog.processors.format_exc_info, _hide_details_in_exception]
     return processors
 
 

@@ -20,9 +20,10 @@ from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from pydantic import SecretStr
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from src.config import Settings, get_settings
+from src.database import create_engine
 from src.logging_config import configure_logging
 from src.main import create_app
 from src.tests.database import (
@@ -98,13 +99,13 @@ def production_settings(test_settings: Settings) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
-    """An engine on the test database, which matches this checkout's migrations."""
+async def engine(database_url: URL, test_settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """The test database's engine, made as the app makes its own; the schema is up to date."""
     try:
         await prepare_test_database(database_url)
     except DatabaseUnavailableError as exc:
         pytest.exit(str(exc), returncode=3)
-    engine = create_async_engine(database_url)
+    engine = create_engine(test_settings)
     yield engine
     await engine.dispose()
 
