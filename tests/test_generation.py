@@ -80,6 +80,21 @@ def baked(request: pytest.FixtureRequest, cookies_session: Cookies) -> Iterator[
         drop_databases(database)
 
 
+@pytest.fixture(scope="session")
+def collected(baked: Baked) -> int:
+    """How many tests the bake's own pytest collects, so the expectation follows new tests."""
+    output = baked.check("uv", "run", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider")
+    found = re.search(r"^(\d+) tests? collected", output, re.MULTILINE)
+    assert found is not None, output[-3000:]
+    return int(found.group(1))
+
+
+def assert_all_passed(output: str, collected: int) -> None:
+    """Assert pytest's summary says every collected test passed: none skipped, none deselected."""
+    summary = output.strip().splitlines()[-1]
+    assert re.fullmatch(rf"{collected} passed in [\d.]+s( \([\d:]+\))?", summary), summary
+
+
 def answer(baked: Baked, key: str) -> str:
     """Return the value the project received for key (given, or cookiecutter.json's default)."""
     if key in baked.answers:
@@ -198,14 +213,14 @@ class TestChecks:
     def test_mypy_strict_is_clean(self, baked: Baked) -> None:
         baked.check("uv", "run", "mypy")
 
-    def test_its_own_tests_pass(self, baked: Baked) -> None:
+    def test_its_own_tests_pass(self, baked: Baked, collected: int) -> None:
         output = baked.check("uv", "run", "pytest", "-q", "-p", "no:cacheprovider")
-        assert " passed" in output
+        assert_all_passed(output, collected)
 
-    def test_its_own_tests_pass_on_two_workers(self, baked: Baked) -> None:
+    def test_its_own_tests_pass_on_two_workers(self, baked: Baked, collected: int) -> None:
         # Each xdist worker creates, migrates and uses a test database of its own.
         output = baked.check("uv", "run", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2")
-        assert " passed" in output
+        assert_all_passed(output, collected)
 
     def test_migrations_are_complete_and_round_trip(self, baked: Baked) -> None:
         database = baked.env["DATABASE_URL"].rsplit("/", 1)[1]

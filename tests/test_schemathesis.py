@@ -34,6 +34,11 @@ HOOKS = Path(__file__).with_name("schemathesis_hooks.py")
 MAX_EXAMPLES = 15
 SEED = int(os.environ.get("SUPERNOVA_ST_SEED", "20261126"))
 RUN_TIMEOUT_SECONDS = 300
+RATE_LIMITS = (
+    "RATE_LIMIT_LOGIN_PER_ADDRESS",
+    "RATE_LIMIT_LOGIN_PER_ACCOUNT",
+    "RATE_LIMIT_SIGNUP_PER_ADDRESS",
+)
 START_TIMEOUT_SECONDS = 60
 
 
@@ -94,7 +99,10 @@ def service(
 ) -> Iterator[Service]:
     """Bake the defaults (with `uv sync`), migrate a fresh database and serve the app on it."""
     database = f"tpl_st_{secrets.token_hex(3)}"
-    env = {"DATABASE_URL": database_url(database), "LOG_JSON": "true"}
+    # The fuzzer signs up and in far more often than any person: the limits have tests of
+    # their own in the bake, and here they would only turn its cases into 429s.
+    loose = dict.fromkeys(RATE_LIMITS, "100000/minute")
+    env = {"DATABASE_URL": database_url(database), "LOG_JSON": "true", **loose}
     baked: Baked = bake_with(cookies_session, {}, env)
     service = Service(
         url=f"http://127.0.0.1:{free_port()}",

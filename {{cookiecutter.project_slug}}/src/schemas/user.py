@@ -78,12 +78,21 @@ class UserUpdate(RequestModel):
     stolen token alone cannot take the account over.
     """
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "dependentRequired": {"email": ["current_password"], "password": ["current_password"]}
+        }
+    )
+
     # None only stands for "omitted": the schema shows no null, and the validator refuses one.
     email: Email | None = Field(default=None, json_schema_extra=omitted_not_null)
     display_name: DisplayName | None = Field(default=None, json_schema_extra=omitted_not_null)
     password: Password | None = Field(default=None, json_schema_extra=omitted_not_null)
     current_password: SecretStr | None = Field(
-        default=None, max_length=PASSWORD_MAX_LENGTH, json_schema_extra=omitted_not_null
+        default=None,
+        min_length=1,
+        max_length=PASSWORD_MAX_LENGTH,
+        json_schema_extra=omitted_not_null,
     )
 
     _fields_not_null = field_validator("email", "display_name", "password", "current_password")(
@@ -93,7 +102,7 @@ class UserUpdate(RequestModel):
     @model_validator(mode="after")
     def _current_password_for_credentials(self) -> Self:
         """Ask for current_password whenever the email or the password changes."""
-        if (self.email is not None or self.password is not None) and not self.current_password:
+        if self.changes_credentials and self.current_password is None:
             msg = "current_password is required to change the email or the password"
             raise ValueError(msg)
         return self
