@@ -57,6 +57,8 @@ async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
     repository may end a read-only transaction early (`Repository.release_connection`); the
     next statement then begins another, so the unit of work still ends here, in one place.
     """
+    # The one place that opens a request's session: a per-method mode (safe methods reading
+    # without a transaction, say) would be chosen here, from request.method.
     database: Database = request.app.state.database
     async with database.sessions() as session:  # Closing rolls back whatever is uncommitted.
         try:

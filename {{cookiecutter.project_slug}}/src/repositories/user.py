@@ -5,7 +5,7 @@ import uuid
 from typing import Any, NamedTuple
 {%- endif %}
 
-from sqlalchemy import func, select{% if cookiecutter.auth == "jwt" %}, update{% endif %}
+from sqlalchemy import {% if cookiecutter.auth == "jwt" %}ColumnElement, {% endif %}func, select{% if cookiecutter.auth == "jwt" %}, update{% endif %}
 {%- if cookiecutter.auth == "jwt" %}
 from sqlalchemy.exc import IntegrityError
 {%- endif %}
@@ -45,16 +45,18 @@ class UserRepository(Repository[User]):
         return await self.session.scalar(select(func.count()).select_from(User)) or 0
 {%- if cookiecutter.auth == "jwt" %}
 
-    async def get_credentials(
-        self, *, email: str | None = None, user_id: uuid.UUID | None = None
-    ) -> Credentials | None:
-        """Return the password hash and token version of a user found by email or id."""
+    async def get_credentials(self, email: str) -> Credentials | None:
+        """Return what checking the password of the user with this email needs, or None."""
+        return await self._credentials(User.email == email.lower())
+
+    async def get_credentials_by_id(self, user_id: uuid.UUID) -> Credentials | None:
+        """Return what checking the password of the user with this id needs, or None."""
+        return await self._credentials(User.id == user_id)
+
+    async def _credentials(self, condition: ColumnElement[bool]) -> Credentials | None:
+        """Read the narrow credentials row matching condition."""
         statement = select(User.id, User.email, User.hashed_password, User.token_version)
-        if email is not None:
-            statement = statement.where(User.email == email.lower())
-        if user_id is not None:
-            statement = statement.where(User.id == user_id)
-        row = (await self.session.execute(statement)).first()
+        row = (await self.session.execute(statement.where(condition))).first()
         return Credentials(*row) if row is not None else None
 
     async def update_account(

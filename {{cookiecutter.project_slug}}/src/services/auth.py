@@ -57,7 +57,7 @@ class SignInService:
     async def login(self, email: str, password: str) -> TokenOut:
         """Issue an access token; unknown emails cost the same time as wrong passwords."""
         await self.limits.sign_in(email)
-        credentials = await self.users.get_credentials(email=email)
+        credentials = await self.users.get_credentials(email)
         # Argon2 takes tens of milliseconds: no pooled connection waits on it.
         await self.users.release_connection()
         hashed = credentials.hashed_password if credentials is not None else None

@@ -97,7 +97,7 @@ class UserService:
     async def _confirm_password(self, actor: UserOut, password: SecretStr | None) -> None:
         """Check the caller's own password, as a sign-in would (rate limit included)."""
         await self.limits.sign_in(actor.email)
-        credentials = await self.users.get_credentials(user_id=actor.id)
+        credentials = await self.users.get_credentials_by_id(actor.id)
         await self.users.release_connection()  # No pooled connection waits on Argon2.
         candidate = password.get_secret_value() if password is not None else ""
         hashed = credentials.hashed_password if credentials is not None else None
@@ -115,7 +115,7 @@ class UserService:
             raise ConflictError(EMAIL_TAKEN) from exc
         if user is not None:
             return user
-        if await self.users.get_credentials(user_id=user_id) is None:
+        if await self.users.get_credentials_by_id(user_id) is None:
             raise NotFoundError(USER_NOT_FOUND)
         raise ConflictError(CHANGED_MEANWHILE)
 {%- else -%}
