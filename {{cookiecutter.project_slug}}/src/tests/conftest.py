@@ -31,6 +31,9 @@ from src.tests.database import (
     database_url_for_tests,
     prepare_test_database,
 )
+{%- if cookiecutter.auth == "jwt" %}
+from src.tests.factories import auth_headers, create_user
+{%- endif %}
 
 TEST_ENVIRONMENT = {
 {%- if cookiecutter.auth == "jwt" %}
@@ -163,6 +166,20 @@ async def client(app: FastAPI, connection: AsyncConnection) -> AsyncIterator[Asy
         yield client
 
 
+{% if cookiecutter.auth == "jwt" -%}
+@pytest.fixture
+async def me(client: AsyncClient) -> dict[str, Any]:
+    """An ordinary user, the one making a test's requests."""
+    return await create_user(client)
+
+
+@pytest.fixture
+async def headers(client: AsyncClient, me: dict[str, Any]) -> dict[str, str]:
+    """The Authorization header that acts as `me`."""
+    return await auth_headers(client, me["email"])
+
+
+{% endif -%}
 @pytest.fixture
 def serve(connection: AsyncConnection, monkeypatch: pytest.MonkeyPatch) -> Serve:
     """Run a test's own application (lifespan included) inside the test's transaction."""

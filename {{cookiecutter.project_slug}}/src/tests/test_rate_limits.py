@@ -15,6 +15,9 @@ USERS = "/api/v1/users"
 TOKEN = "/api/v1/auth/token"
 {%- endif %}
 LOOSE = "1000/minute"
+PROXY = "10.0.0.5"
+# One sign-up per address a minute, behind a reverse proxy at PROXY.
+BEHIND_A_PROXY = {"RATE_LIMIT_SIGNUP_PER_ADDRESS": "1/minute", "FORWARDED_ALLOW_IPS": [PROXY]}
 
 
 @pytest.fixture
@@ -75,11 +78,7 @@ class TestClientAddress:
         assert_limited(response)
 
     async def test_a_trusted_proxy_names_the_client(self, limited: AppWith) -> None:
-        settings = {
-            "RATE_LIMIT_SIGNUP_PER_ADDRESS": "1/minute",
-            "FORWARDED_ALLOW_IPS": ["10.0.0.5"],
-        }
-        async with limited(**settings) as app, http_client(app, "10.0.0.5") as proxy:
+        async with limited(**BEHIND_A_PROXY) as app, http_client(app, PROXY) as proxy:
             first = await proxy.post(USERS, json=user_body(), headers=forwarded("203.0.113.1"))
             other = await proxy.post(USERS, json=user_body(), headers=forwarded("203.0.113.2"))
             again = await proxy.post(USERS, json=user_body(), headers=forwarded("203.0.113.1"))
@@ -88,11 +87,7 @@ class TestClientAddress:
         assert_limited(again)
 
     async def test_an_untrusted_peer_cannot_pose_as_the_proxy(self, limited: AppWith) -> None:
-        settings = {
-            "RATE_LIMIT_SIGNUP_PER_ADDRESS": "1/minute",
-            "FORWARDED_ALLOW_IPS": ["10.0.0.5"],
-        }
-        async with limited(**settings) as app, http_client(app, "198.51.100.9") as stranger:
+        async with limited(**BEHIND_A_PROXY) as app, http_client(app, "198.51.100.9") as stranger:
             await stranger.post(USERS, json=user_body(), headers=forwarded("203.0.113.1"))
             response = await stranger.post(
                 USERS, json=user_body(), headers=forwarded("203.0.113.2")

@@ -21,18 +21,6 @@ TOKEN = "/api/v1/auth/token"
 
 
 @pytest.fixture
-async def me(client: AsyncClient) -> dict[str, Any]:
-    """An ordinary user, making the requests."""
-    return await create_user(client)
-
-
-@pytest.fixture
-async def headers(client: AsyncClient, me: dict[str, Any]) -> dict[str, str]:
-    """The Authorization header that acts as `me`."""
-    return await auth_headers(client, me["email"])
-
-
-@pytest.fixture
 async def other(client: AsyncClient) -> dict[str, Any]:
     """Another ordinary user."""
     return await create_user(client)
