@@ -62,7 +62,9 @@ class BodyLimitMiddleware:
     async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Send the 413 problem."""
         detail = f"The request body is larger than {self.max_bytes} bytes."
-        await problem_response(scope, 413, detail)(scope, receive, send)
+        # The rest of the body is never read: the server closes the connection after this.
+        refusal = problem_response(scope, 413, detail, headers={"Connection": "close"})
+        await refusal(scope, receive, send)
 
 
 def replay(messages: list[Message], receive: Receive) -> Receive:

@@ -57,11 +57,14 @@ class SignInService:
     async def login(self, email: str, password: str) -> TokenOut:
         """Issue an access token; unknown emails cost the same time as wrong passwords."""
         await self.limits.sign_in(email)
-        credentials = await self.users.get_credentials(email)
-        # Argon2 takes tens of milliseconds: no pooled connection waits on it.
-        await self.users.release_connection()
-        hashed = credentials.hashed_password if credentials is not None else None
-        if not await self.hasher.verify(password, hashed) or credentials is None:
+        # The slot first: past the hashing bound, a sign-in is refused before any database read.
+        async with self.hasher.slot() as hashing:
+            credentials = await self.users.get_credentials(email)
+            # Argon2 takes tens of milliseconds: no pooled connection waits on it.
+            await self.users.release_connection()
+            hashed = credentials.hashed_password if credentials is not None else None
+            verified = await hashing.verify(password, hashed)
+        if not verified or credentials is None:
             log.info("login_failed")
             raise AuthenticationError(BAD_CREDENTIALS)
         log.info("login_succeeded", user_id=str(credentials.id))

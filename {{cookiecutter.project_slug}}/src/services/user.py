@@ -24,6 +24,11 @@ WRONG_PASSWORD = "current_password is not your password."  # noqa: S105 - a mess
 CHANGED_MEANWHILE = "The account was changed by another request; read it and try again."
 
 
+def secret(value: SecretStr | None) -> str:
+    """Return a secret's value ("" for none)."""
+    return value.get_secret_value() if value is not None else ""
+
+
 class UserService:
     """Creates accounts; each user reads, changes and deletes itself, an administrator anyone."""
 
@@ -69,11 +74,9 @@ class UserService:
         revoke_from = None
         if changes.changes_credentials:
             seen_version = user.token_version  # Read now: releasing expires loaded rows.
-            await self._confirm_password(actor, changes.current_password)
-            if changes.password is not None:
-                values["hashed_password"] = await self.hasher.hash(
-                    changes.password.get_secret_value()
-                )
+            new_hash = await self._confirm_and_hash(actor, changes)
+            if new_hash is not None:
+                values["hashed_password"] = new_hash
                 revoke_from = seen_version  # Tokens issued before the change stop working.
         if values:
             user = await self._write(user_id, values, revoke_from)
@@ -94,16 +97,19 @@ class UserService:
             raise NotFoundError(USER_NOT_FOUND)
         return user
 
-    async def _confirm_password(self, actor: UserOut, password: SecretStr | None) -> None:
-        """Check the caller's own password, as a sign-in would (rate limit included)."""
+    async def _confirm_and_hash(self, actor: UserOut, changes: UserUpdate) -> str | None:
+        """Check the caller's own password as a sign-in would; return the new one's hash."""
         await self.limits.sign_in(actor.email)
-        credentials = await self.users.get_credentials_by_id(actor.id)
-        await self.users.release_connection()  # No pooled connection waits on Argon2.
-        candidate = password.get_secret_value() if password is not None else ""
-        hashed = credentials.hashed_password if credentials is not None else None
-        if not await self.hasher.verify(candidate, hashed):
-            log.info("password_confirmation_failed", user_id=str(actor.id))
-            raise PermissionDeniedError(WRONG_PASSWORD)
+        async with self.hasher.slot() as hashing:
+            credentials = await self.users.get_credentials_by_id(actor.id)
+            await self.users.release_connection()  # No pooled connection waits on Argon2.
+            hashed = credentials.hashed_password if credentials is not None else None
+            if not await hashing.verify(secret(changes.current_password), hashed):
+                log.info("password_confirmation_failed", user_id=str(actor.id))
+                raise PermissionDeniedError(WRONG_PASSWORD)
+            if changes.password is None:
+                return None
+            return await hashing.hash(changes.password.get_secret_value())
 
     async def _write(
         self, user_id: uuid.UUID, values: dict[str, Any], revoke_from: int | None

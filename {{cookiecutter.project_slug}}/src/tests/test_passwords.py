@@ -9,8 +9,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from src.config import Settings
 from src.main import create_app
@@ -79,6 +79,26 @@ async def test_a_full_hashing_queue_is_a_503_at_once(
     assert refused.headers["retry-after"] == "1"
     assert body["detail"] == "Too many sign-ins are being checked right now; retry shortly."
     assert served.status_code == 201
+
+
+async def test_a_sign_in_past_the_bound_is_refused_before_any_database_read(
+    app_with: AppWith, connection: AsyncConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statements: list[str] = []
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))  # (connection, cursor, statement, ...)
+
+    async with app_with() as app:
+        hasher: PasswordHasher = app.state.password_hasher
+        monkeypatch.setattr(hasher, "in_flight", hasher.capacity)  # Every slot is taken.
+        event.listen(connection.sync_connection, "before_cursor_execute", record)
+        async with http_client(app) as client:
+            response = await client.post(TOKEN, data={"username": "a@b.example", "password": "x"})
+        event.remove(connection.sync_connection, "before_cursor_execute", record)
+
+    assert_problem(response, 503)
+    assert statements == []
 
 
 async def test_no_connection_is_checked_out_while_hashing(

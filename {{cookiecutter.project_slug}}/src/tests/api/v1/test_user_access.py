@@ -7,12 +7,11 @@ import uuid
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from src.passwords import PasswordHasher
+from src.passwords import HashingSlot
 from src.tests.factories import DEFAULT_PASSWORD, admin_headers, auth_headers, create_user
 from src.tests.problems import assert_problem, assert_unauthorized
 
@@ -209,22 +208,19 @@ class TestCredentialChanges:
         me: dict[str, Any],
         headers: dict[str, str],
         connection: AsyncConnection,
-        app: FastAPI,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         # Between this request's read and its write, another one changes the password.
-        hasher: PasswordHasher = app.state.password_hasher
-        real_hash = hasher.hash
+        real_hash = HashingSlot.hash
 
-        async def hash_while_another_request_writes(password: str) -> str:
+        async def hash_while_another_request_writes(slot: HashingSlot, password: str) -> str:
             await connection.execute(
                 text("UPDATE users SET token_version = token_version + 1 WHERE id = :id"),
                 {"id": uuid.UUID(me["id"])},
             )
-            hashed: str = await real_hash(password)
-            return hashed
+            return await real_hash(slot, password)
 
-        monkeypatch.setattr(hasher, "hash", hash_while_another_request_writes)
+        monkeypatch.setattr(HashingSlot, "hash", hash_while_another_request_writes)
 
         response = await client.patch(
             f"{USERS}/{me['id']}",
