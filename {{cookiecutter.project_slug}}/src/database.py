@@ -16,6 +16,7 @@ from src.config import Settings
 from src.errors import ServiceBusyError
 
 POOL_EXHAUSTED = "Every database connection is in use; retry shortly."
+UNREACHABLE = "The database cannot be reached right now; retry shortly."
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -66,6 +67,10 @@ async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
         except PoolTimeoutError as exc:
             raise ServiceBusyError(POOL_EXHAUSTED) from exc
+        except (ConnectionError, TimeoutError) as exc:
+            # Raised by asyncpg itself when a new connection is refused or too slow to open
+            # (DB_CONNECT_TIMEOUT_SECONDS), which a worker swamped by requests can cause.
+            raise ServiceBusyError(UNREACHABLE) from exc
 
 
 # scope="function" closes the unit of work when the endpoint returns, so the commit happens

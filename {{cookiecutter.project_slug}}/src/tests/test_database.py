@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -96,3 +97,15 @@ async def test_an_exhausted_pool_is_a_503_with_retry_after(tiny_pool_app: FastAP
     body = assert_problem(response, 503)
     assert response.headers["retry-after"] == "1"
     assert body["detail"] == "Every database connection is in use; retry shortly."
+
+
+async def test_an_unreachable_database_is_a_503_with_retry_after(test_settings: Settings) -> None:
+    # Port 1 on localhost refuses connections at once.
+    unreachable = SecretStr("postgresql+asyncpg://nobody@127.0.0.1:1/nothing")
+    app = create_app(test_settings.model_copy(update={"DATABASE_URL": unreachable}))
+    async with running(app), http_client(app) as client:
+        response = await client.post("/api/v1/users", json=user_body())
+
+    body = assert_problem(response, 503)
+    assert response.headers["retry-after"] == "1"
+    assert body["detail"] == "The database cannot be reached right now; retry shortly."
