@@ -13,12 +13,15 @@ from harness.servers import Server
 
 BENCH_DIR = Path(__file__).resolve().parent.parent
 SEED_ITEMS = 1000
+# The token issuer and audience of ours and of the naive reference.
+TOKEN_CLAIM = "bench"  # noqa: S105 - a name, not a secret
 REFERENCES = ((RAW, "reference_raw:app"), (NAIVE, "reference_naive:app"))
 # Only for --refs-only, where there is no service to register a user through.
 SCRATCH_USER_ID = "00000000-0000-4000-8000-00000000b001"
 MINT_SCRIPT = (
     "import os, time, jwt; now = int(time.time()); print(jwt.encode({'sub':"
-    " os.environ['BENCH_OWNER_ID'], 'iat': now, 'exp': now + 7200, 'ver': 0},"
+    " os.environ['BENCH_OWNER_ID'], 'iat': now, 'exp': now + 7200, 'ver': 0,"
+    f" 'iss': '{TOKEN_CLAIM}', 'aud': '{TOKEN_CLAIM}'}},"
     " os.environ['SECRET_KEY'], algorithm='HS256'))"
 )
 
@@ -80,6 +83,7 @@ class Bench:
             "BENCH_OWNER_ID": owner_id,
             "BENCH_POOL_SIZE": str(self.pool_size),
             "SECRET_KEY": self.secret_key,
+            "TOKEN_ISSUER": TOKEN_CLAIM,
         }
         for name, app in REFERENCES:
             self.databases[name] = database
@@ -151,5 +155,7 @@ class Bench:
                 "DATABASE_URL": self.pg.sqlalchemy_url(database),
                 "SECRET_KEY": self.secret_key,
                 "ACCESS_TOKEN_EXPIRE_MINUTES": "120",
+                "TOKEN_ISSUER": TOKEN_CLAIM,
+                "TOKEN_AUDIENCE": TOKEN_CLAIM,
             }
         )
