@@ -30,6 +30,8 @@ engine = create_async_engine(
 )
 SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
 SECRET_KEY = os.environ["SECRET_KEY"]
+# The generated service signs and checks `iss` and `aud` too.
+TOKEN_CLAIM = os.environ.get("TOKEN_ISSUER", "bench")
 
 
 class Base(DeclarativeBase):
@@ -110,7 +112,13 @@ async def current_user(
 ) -> User:
     """Decode the token, load its user and check the token version."""
     try:
-        claims = jwt.decode(credentials.credentials, SECRET_KEY, algorithms=["HS256"])
+        claims = jwt.decode(
+            credentials.credentials,
+            SECRET_KEY,
+            algorithms=["HS256"],
+            issuer=TOKEN_CLAIM,
+            audience=TOKEN_CLAIM,
+        )
         user_id = uuid.UUID(claims["sub"])
     except (jwt.PyJWTError, KeyError, ValueError) as exc:
         raise HTTPException(status_code=401, detail="Invalid token") from exc

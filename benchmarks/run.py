@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness import db, load, profile, project, report
+from harness import db, flood, load, profile, project, report
 from harness.load import Endpoint, Result
 from harness.report import NAIVE, OURS, Key
 from harness.setup import Bench
@@ -58,6 +58,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=Path,
         metavar="DIR",
         help="after measuring, sample ours and naive with py-spy (via uvx) into DIR",
+    )
+    parser.add_argument(
+        "--template",
+        type=Path,
+        default=TEMPLATE_DIR,
+        help="template to bake (default: this repository), e.g. an older checkout to compare",
+    )
+    parser.add_argument("--skip-flood", action="store_true", help="skip the abuse scenarios")
+    parser.add_argument(
+        "--flood-only", action="store_true", help="only the abuse scenarios: no references, wrk"
     )
     parser.add_argument(
         "--refs-only",
@@ -191,7 +201,9 @@ def project_facts(bench: Bench, bake_dir: Path, database: str) -> list[tuple[str
     ]
 
 
-def print_report(bench: Bench, rounds: dict[Key, list[Result]], args: argparse.Namespace) -> None:
+def print_report(
+    bench: Bench, rounds: dict[Key, list[Result]], abuse: list[str], args: argparse.Namespace
+) -> None:
     """Print the tables on stdout."""
     cells = {key: report.summarize(results) for key, results in rounds.items()}
     cpu = platform.processor() or platform.machine()
@@ -199,11 +211,44 @@ def print_report(bench: Bench, rounds: dict[Key, list[Result]], args: argparse.N
         f"\n## Benchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {os.cpu_count()} CPUs ({cpu}),"
         f" {args.rounds} rounds x {args.duration:g} s, medians\n"
     )
-    print(report.throughput_table(cells))
-    print()
-    print(report.scaling_table(cells, min(args.connections), max(args.connections)))
-    print()
+    if cells:
+        print(report.throughput_table(cells))
+        print()
+        print(report.scaling_table(cells, min(args.connections), max(args.connections)))
+        print()
+    for table in abuse:
+        print(table)
+        print()
     print(report.key_value_table("fact", bench.facts))
+
+
+# Limits high enough never to trigger: the flood then reaches the hasher and the pool.
+RATE_LIMIT_SETTINGS = (
+    "RATE_LIMIT_LOGIN_PER_ADDRESS",
+    "RATE_LIMIT_LOGIN_PER_ACCOUNT",
+    "RATE_LIMIT_SIGNUP_PER_ADDRESS",
+)
+NO_RATE_LIMITS = dict.fromkeys(RATE_LIMIT_SETTINGS, "1000000/second")
+
+
+def abuse_scenarios(bench: Bench, stack: contextlib.ExitStack) -> list[str]:
+    """Run the huge body and the login flood, each on a fresh instance of ours."""
+    log("abuse: 300 MiB unauthenticated POST")
+    big = flood.big_body(bench.start_ours(stack, "ours-big-body", {}))
+    rows: list[str] = []
+    for name, extra in (("default settings", {}), ("rate limits off", NO_RATE_LIMITS)):
+        log(f"abuse: login flood, {name}")
+        server = bench.start_ours(stack, f"ours-flood-{len(rows)}", extra)
+        outcome = flood.login_flood(server, project.BENCH_EMAIL, bench.token)
+        rows.append(flood.flood_row(name, outcome))
+        bench.facts.append((f"load average after the flood ({name})", load_now()))
+        server.stop()
+    return [flood.big_body_table(big), "\n".join([flood.FLOOD_HEADER, *rows])]
+
+
+def load_now() -> str:
+    """Return the 1-minute load average now."""
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 def write_profiles(bench: Bench, endpoints: list[Endpoint], args: argparse.Namespace) -> None:
@@ -237,10 +282,14 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     bench = Bench(db.Postgres(args.postgres_url), workdir, args.port, args.pool_size)
     bench.facts.append(load_average())
     stack.callback(bench.drop_databases)
+    if args.flood_only:
+        bench.setup_ours(stack, args.template)
+        print_report(bench, {}, abuse_scenarios(bench, stack), args)
+        return
     if args.refs_only:
         bench.setup_references_only(stack, args.refs_only)
     else:
-        bake_dir = bench.setup_full(stack, TEMPLATE_DIR)
+        bake_dir = bench.setup_full(stack, args.template)
         if not args.skip_project_timings:
             bench.facts += project_facts(bench, bake_dir, bench.databases[OURS])
     endpoints = [e for e in load.endpoints(bench.item_id) if e.name in args.endpoints]
@@ -252,7 +301,8 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     time.sleep(STATS_SETTLE_SECONDS)
     after = {name: bench.pg.snapshot(name) for name in databases}
     bench.facts += session_facts(bench, before, after) + rss_facts(bench)
-    print_report(bench, rounds, args)
+    abuse = [] if args.skip_flood or args.refs_only else abuse_scenarios(bench, stack)
+    print_report(bench, rounds, abuse, args)
     if args.profile:
         write_profiles(bench, endpoints, args)
 

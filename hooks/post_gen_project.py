@@ -34,11 +34,18 @@ Answer: TypeAlias = str | bool
 # Paths (relative to the project root) that exist only for one answer of one option.
 OPTION_ONLY_PATHS: Mapping[tuple[str, Answer], tuple[str, ...]] = {
     ("auth", "jwt"): (
+        "migrations/versions/20261130_0002_user_is_admin.py",
         "src/api/v1/auth.py",
+        "src/cli.py",
+        "src/passwords.py",
+        "src/services/admin.py",
         "src/services/auth.py",
         "src/schemas/auth.py",
         "src/tokens.py",
         "src/tests/api/v1/test_auth.py",
+        "src/tests/api/v1/test_user_access.py",
+        "src/tests/test_cli.py",
+        "src/tests/test_passwords.py",
     ),
     ("docker", True): ("Dockerfile", ".dockerignore", "compose.yaml"),
     ("github_actions", True): (".github",),

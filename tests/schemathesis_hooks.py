@@ -4,7 +4,9 @@ The fuzzer learns the signed-in user's id from responses and sooner or later cha
 password or deletes it, which rightly revokes the token. A fixed `Authorization` header would then
 turn every later case into a 401 and test nothing, so tokens come from this provider instead:
 schemathesis drops the cached token on a 401, and the next `get` signs in again, registering a
-new user when the old one is gone or no longer has the password.
+new user when the old one is gone or no longer has the password. Every user it signs in as is an
+administrator (made with SQL here, with the bake's create-admin command in the test), so that
+the users it creates stay readable to it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,6 +43,17 @@ def _post(path: str, body: bytes, content_type: str) -> dict[str, object] | None
         return None
 
 
+def _promote(email: str) -> None:
+    """Make the user an administrator, directly in the service's database."""
+    database = os.environ["SUPERNOVA_ST_DATABASE"]
+    statement = f"UPDATE users SET is_admin = true WHERE email = '{email}'"
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", database, "-X", "-c", statement],
+        check=True,
+        capture_output=True,
+    )
+
+
 @schemathesis.auth(refresh_interval=600)
 class BearerToken:
     """Sign in as the test's user, and as a fresh one of our own whenever that one is gone."""
@@ -63,7 +77,8 @@ class BearerToken:
             self.email = f"st-{secrets.token_hex(6)}@example.com"
             self.password = secrets.token_urlsafe(12)
             user = {"email": self.email, "display_name": "Schemathesis", "password": self.password}
-            _post("/api/v1/users", json.dumps(user).encode(), "application/json")
+            if _post("/api/v1/users", json.dumps(user).encode(), "application/json") is not None:
+                _promote(self.email)
         msg = "cannot register and sign in a user"
         raise RuntimeError(msg)
 

@@ -67,6 +67,21 @@ TRACES = {
 GENERATED_BY_TOOLS = frozenset({Path("uv.lock")})
 
 
+@pytest.fixture(scope="session")
+def collected(baked: Baked) -> int:
+    """How many tests the bake's own pytest collects, so the expectation follows new tests."""
+    output = baked.check("uv", "run", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider")
+    found = re.search(r"^(\d+) tests? collected", output, re.MULTILINE)
+    assert found is not None, output[-3000:]
+    return int(found.group(1))
+
+
+def assert_all_passed(output: str, collected: int) -> None:
+    """Assert pytest's summary says every collected test passed: none skipped, none deselected."""
+    summary = output.strip().splitlines()[-1]
+    assert re.fullmatch(rf"{collected} passed in [\d.]+s( \([\d:]+\))?", summary), summary
+
+
 def text_files(baked: Baked) -> Iterator[tuple[Path, str]]:
     """Yield each UTF-8 text file of the project with its content."""
     for relative in baked.files():
@@ -235,16 +250,16 @@ class TestChecks:
     def test_mypy_strict_is_clean(self, baked: Baked) -> None:
         baked.check(*CHECKS[3].split())
 
-    def test_its_own_tests_pass(self, baked: Baked) -> None:
+    def test_its_own_tests_pass(self, baked: Baked, collected: int) -> None:
         # As CI runs them, when the project has CI: no .env, the workflow's variables only.
         with as_in_ci(baked) as env:
             output = baked.check(*CHECKS[4].split(), "-q", "-p", "no:cacheprovider", env=env)
-        assert " passed" in output
+        assert_all_passed(output, collected)
 
-    def test_its_own_tests_pass_on_two_workers(self, baked: Baked) -> None:
+    def test_its_own_tests_pass_on_two_workers(self, baked: Baked, collected: int) -> None:
         # Each xdist worker creates, migrates and uses a test database of its own.
         output = baked.check("uv", "run", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2")
-        assert " passed" in output
+        assert_all_passed(output, collected)
 
     def test_migrations_create_the_database_and_round_trip(self, baked: Baked) -> None:
         database = baked.env["DATABASE_URL"].rsplit("/", 1)[1]

@@ -13,12 +13,15 @@ from harness.servers import Server
 
 BENCH_DIR = Path(__file__).resolve().parent.parent
 SEED_ITEMS = 1000
+# The token issuer and audience of ours and of the naive reference.
+TOKEN_CLAIM = "bench"  # noqa: S105 - a name, not a secret
 REFERENCES = ((RAW, "reference_raw:app"), (NAIVE, "reference_naive:app"))
 # Only for --refs-only, where there is no service to register a user through.
 SCRATCH_USER_ID = "00000000-0000-4000-8000-00000000b001"
 MINT_SCRIPT = (
     "import os, time, jwt; now = int(time.time()); print(jwt.encode({'sub':"
-    " os.environ['BENCH_OWNER_ID'], 'iat': now, 'exp': now + 7200, 'ver': 0},"
+    " os.environ['BENCH_OWNER_ID'], 'iat': now, 'exp': now + 7200, 'ver': 0,"
+    f" 'iss': '{TOKEN_CLAIM}', 'aud': '{TOKEN_CLAIM}'}},"
     " os.environ['SECRET_KEY'], algorithm='HS256'))"
 )
 
@@ -36,6 +39,8 @@ class Bench:
     databases: dict[str, str] = field(default_factory=dict)
     cleanup_databases: list[str] = field(default_factory=list)
     token: str = ""
+    owner_id: str = ""
+    bake_dir: Path = Path()
     item_id: str = ""
     facts: list[tuple[str, str]] = field(default_factory=list)
 
@@ -78,6 +83,7 @@ class Bench:
             "BENCH_OWNER_ID": owner_id,
             "BENCH_POOL_SIZE": str(self.pool_size),
             "SECRET_KEY": self.secret_key,
+            "TOKEN_ISSUER": TOKEN_CLAIM,
         }
         for name, app in REFERENCES:
             self.databases[name] = database
@@ -90,6 +96,17 @@ class Bench:
 
     def setup_full(self, stack: contextlib.ExitStack, template: Path) -> Path:
         """Bake, migrate, start ours, register and log in, seed, copy, start the references."""
+        bake_dir = self.setup_ours(stack, template)
+        database = self.databases[OURS]
+        references = f"{database}_ref"
+        self.cleanup_databases.append(references)
+        self.pg.copy(database, references)
+        python = bake_dir / ".venv" / "bin" / "python"
+        self.start_references(stack, python, references, self.owner_id)
+        return bake_dir
+
+    def setup_ours(self, stack: contextlib.ExitStack, template: Path) -> Path:
+        """Bake, migrate, start ours, register and log in, seed."""
         bake_dir, seconds = project.bake(template, self.workdir / "bake")
         self.facts.append(("first bake + uv sync", f"{seconds:.2f} s"))
         database = self.create_database(f"bench_{os.getpid()}")
@@ -97,14 +114,17 @@ class Bench:
         python = bake_dir / ".venv" / "bin" / "python"
         self.databases[OURS] = database
         ours = self.start(stack, OURS, python, "src.main:app", bake_dir, self.ours_env(database))
-        owner_id = project.create_user(ours.url(""))
+        self.owner_id = project.create_user(ours.url(""))
         self.token = project.login(ours.url(""))
-        self.seed(database, owner_id)
-        references = f"{database}_ref"
-        self.cleanup_databases.append(references)
-        self.pg.copy(database, references)
-        self.start_references(stack, python, references, owner_id)
+        self.seed(database, self.owner_id)
+        self.bake_dir = bake_dir
         return bake_dir
+
+    def start_ours(self, stack: contextlib.ExitStack, name: str, extra: dict[str, str]) -> Server:
+        """Start another instance of the generated service on the same database."""
+        python = self.bake_dir / ".venv" / "bin" / "python"
+        env = self.ours_env(self.databases[OURS]) | extra
+        return self.start(stack, name, python, "src.main:app", self.bake_dir, env)
 
     def setup_references_only(self, stack: contextlib.ExitStack, python: Path) -> None:
         """Create the schema by hand, seed a user and items, mint a token, start the references."""
@@ -135,5 +155,7 @@ class Bench:
                 "DATABASE_URL": self.pg.sqlalchemy_url(database),
                 "SECRET_KEY": self.secret_key,
                 "ACCESS_TOKEN_EXPIRE_MINUTES": "120",
+                "TOKEN_ISSUER": TOKEN_CLAIM,
+                "TOKEN_AUDIENCE": TOKEN_CLAIM,
             }
         )

@@ -4,6 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
+from limits import parse
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -14,6 +15,7 @@ ENV_FILE = Path(__file__).resolve().parent.parent / ".env"
 # Values that mean "nobody changed the example yet"; refused in production.
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "placeholder"})
 MIN_SECRET_KEY_LENGTH = 32
+GENERATE_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"  # noqa: S105 - a command
 {%- endif %}
 
 type Environment = Literal["development", "test", "production"]
@@ -27,6 +29,8 @@ class Settings(BaseSettings):
         env_file=ENV_FILE,
         env_file_encoding="utf-8",
         extra="ignore",
+        # `KEY=` (as .env.example lists every key) means "not set": the default applies.
+        env_ignore_empty=True,
         hide_input_in_errors=True,
     )
 
@@ -43,18 +47,37 @@ class Settings(BaseSettings):
     DB_CONNECT_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0)
 {%- if cookiecutter.auth == "jwt" %}
 
-    SECRET_KEY: SecretStr = SecretStr("")
+    # Required in every environment: without it no token can be signed or checked.
+    SECRET_KEY: SecretStr = Field(default=SecretStr(""), validate_default=True)
     ACCESS_TOKEN_EXPIRE_MINUTES: int = Field(default=15, ge=1, le=24 * 60)
+    TOKEN_ISSUER: str = Field(default="{{ cookiecutter.project_slug }}", min_length=1)
+    TOKEN_AUDIENCE: str = Field(default="{{ cookiecutter.project_slug }}", min_length=1)
 {%- endif %}
 
     CORS_ORIGINS: Annotated[list[str], NoDecode] = []
     CORS_ALLOW_CREDENTIALS: bool = False
+    # Proxies whose X-Forwarded-For/-Proto are believed (uvicorn's syntax: IPs, CIDRs or "*");
+    # empty: the client address is the socket's peer.
+    FORWARDED_ALLOW_IPS: Annotated[list[str], NoDecode] = []
+
+    MAX_REQUEST_BODY_BYTES: int = Field(default=1024 * 1024, ge=1)
+    # "N/second|minute|hour|day" (the `limits` notation); counted per process, see README.
+{%- if cookiecutter.auth == "jwt" %}
+    RATE_LIMIT_LOGIN_PER_ADDRESS: str = "20/minute"
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: str = "5/minute"
+{%- endif %}
+    RATE_LIMIT_SIGNUP_PER_ADDRESS: str = "10/hour"
+{%- if cookiecutter.auth == "jwt" %}
 
     # OWASP's Argon2id setting of 19 MiB, 2 passes, 1 lane: each hash in flight holds that
     # memory, so a lighter footprint per sign-in keeps the worker small. Tests go cheaper still.
     PASSWORD_HASH_TIME_COST: int = Field(default=2, ge=1)
     PASSWORD_HASH_MEMORY_KIB: int = Field(default=19 * 1024, ge=8)
     PASSWORD_HASH_PARALLELISM: int = Field(default=1, ge=1)
+    # At most THREADS hashes run at once and QUEUE more wait; beyond that: 503 at once.
+    PASSWORD_HASH_THREADS: int = Field(default=2, ge=1)
+    PASSWORD_HASH_QUEUE: int = Field(default=16, ge=0)
+{%- endif %}
 
     @field_validator("LOG_JSON", "TEST_DATABASE_URL", mode="before")
     @classmethod
@@ -62,9 +85,9 @@ class Settings(BaseSettings):
         """Treat `KEY=` in .env as "not set" rather than as an invalid value."""
         return None if value == "" else value
 
-    @field_validator("CORS_ORIGINS", mode="before")
+    @field_validator("CORS_ORIGINS", "FORWARDED_ALLOW_IPS", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         """Accept a comma-separated list, the natural way to write it in .env."""
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
@@ -83,6 +106,33 @@ class Settings(BaseSettings):
         msg = "must be a PostgreSQL URL such as postgresql+asyncpg://user:pass@host:5432/db"
         raise ValueError(msg)
 
+    @field_validator(
+{%- if cookiecutter.auth == "jwt" %}
+        "RATE_LIMIT_LOGIN_PER_ADDRESS",
+        "RATE_LIMIT_LOGIN_PER_ACCOUNT",
+{%- endif %}
+        "RATE_LIMIT_SIGNUP_PER_ADDRESS",
+    )
+    @classmethod
+    def _parsable_rate_limit(cls, value: str) -> str:
+        """Refuse a limit the `limits` notation cannot read, at start-up rather than per request."""
+        try:
+            parse(value)
+        except ValueError as exc:
+            msg = 'must read like "20/minute" (N per second, minute, hour or day)'
+            raise ValueError(msg) from exc
+        return value
+{%- if cookiecutter.auth == "jwt" %}
+
+    @field_validator("SECRET_KEY")
+    @classmethod
+    def _secret_key_is_set(cls, value: SecretStr) -> SecretStr:
+        """Refuse an empty key in every environment; production asks for more below."""
+        if not value.get_secret_value().strip():
+            msg = "must be set; generate one with: " + GENERATE_SECRET
+            raise ValueError(msg)
+        return value
+
     @model_validator(mode="after")
     def _argon2_memory_fits_its_lanes(self) -> Self:
         """Refuse hashing settings Argon2 would reject at the first sign-up."""
@@ -90,6 +140,7 @@ class Settings(BaseSettings):
             msg = "Argon2 needs PASSWORD_HASH_MEMORY_KIB >= 8 x PASSWORD_HASH_PARALLELISM"
             raise ValueError(msg)
         return self
+{%- endif %}
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Self:
@@ -107,8 +158,7 @@ class Settings(BaseSettings):
         if secret.strip().lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_KEY_LENGTH:
             msg = (
                 f"SECRET_KEY must be a random value of at least {MIN_SECRET_KEY_LENGTH} characters"
-                ' in production; generate one with: python -c "import secrets;'
-                ' print(secrets.token_urlsafe(48))"'
+                f" in production; generate one with: {GENERATE_SECRET}"
             )
             raise ValueError(msg)
 {%- endif %}

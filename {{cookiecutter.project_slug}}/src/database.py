@@ -1,9 +1,10 @@
-"""The async engine, the only session factory, and the per-request unit of work."""
+"""One application's engine and session factory, and the per-request unit of work."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -11,7 +12,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from src.config import Settings, get_settings
+from src.config import Settings
+from src.errors import ServiceBusyError
+
+POOL_EXHAUSTED = "Every database connection is in use; retry shortly."
+UNREACHABLE = "The database cannot be reached right now; retry shortly."
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -24,17 +29,48 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=0,
         pool_timeout=settings.DB_POOL_TIMEOUT_SECONDS,
         connect_args={"timeout": settings.DB_CONNECT_TIMEOUT_SECONDS},
+        # Error messages would otherwise carry every bound value (emails, password hashes)
+        # into logs and tracebacks.
+        hide_parameters=True,
     )
 
 
-engine = create_engine(get_settings())
-SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
+class Database:
+    """An application's engine and its session factory, built from that application's settings.
+
+    Made in the lifespan (`app.state.database`), never at import: every app, test and worker
+    gets the database its own settings name.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.engine = create_engine(settings)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
 
 
-async def get_db() -> AsyncIterator[AsyncSession]:
-    """Yield the request's session: committed on success, rolled back on any error."""
-    async with SessionFactory() as session, session.begin():
-        yield session
+async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
+    """Yield the request's session: committed on success, rolled back on any error.
+
+    The first statement begins the transaction. Before slow work (password hashing) a
+    repository may end a read-only transaction early (`Repository.release_connection`); the
+    next statement then begins another, so the unit of work still ends here, in one place.
+    """
+    # The one place that opens a request's session: a per-method mode (safe methods reading
+    # without a transaction, say) would be chosen here, from request.method.
+    database: Database = request.app.state.database
+    async with database.sessions() as session:  # Closing rolls back whatever is uncommitted.
+        try:
+            yield session
+            await session.commit()
+        except PoolTimeoutError as exc:
+            raise ServiceBusyError(POOL_EXHAUSTED) from exc
+        except (ConnectionError, TimeoutError) as exc:
+            # Raised by asyncpg itself when a new connection is refused or too slow to open
+            # (DB_CONNECT_TIMEOUT_SECONDS), which a worker swamped by requests can cause.
+            raise ServiceBusyError(UNREACHABLE) from exc
 
 
 # scope="function" closes the unit of work when the endpoint returns, so the commit happens

@@ -7,19 +7,25 @@ Hierarchy:
   + ConflictError             - the request clashes with existing state
   + AuthenticationError       - the caller could not be identified (401, WWW-Authenticate)
   + PermissionDeniedError     - the caller may not do this
+  + TooManyRequestsError      - the caller went over a rate limit (429, Retry-After)
   + ServiceUnavailableError   - a dependency such as the database is unreachable
+    + ServiceBusyError        - a bounded resource is exhausted for now (Retry-After)
 """
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from types import MappingProxyType
 from typing import ClassVar
+
+# A pool wait or a hashing queue drains within seconds; clients may come back after this.
+BUSY_RETRY_AFTER_SECONDS = 1
 
 
 class DomainError(Exception):
     """Base class: an expected failure with an HTTP status and a human-readable detail."""
 
     status: ClassVar[HTTPStatus] = HTTPStatus.BAD_REQUEST
-    headers: ClassVar[MappingProxyType[str, str]] = MappingProxyType({})
+    headers: Mapping[str, str] = MappingProxyType({})
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -51,7 +57,23 @@ class PermissionDeniedError(DomainError):
     status = HTTPStatus.FORBIDDEN
 
 
+class TooManyRequestsError(DomainError):
+    """The caller went over a rate limit; Retry-After says when the window reopens."""
+
+    status = HTTPStatus.TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str, retry_after_seconds: int) -> None:
+        super().__init__(detail)
+        self.headers = MappingProxyType({"Retry-After": str(max(1, retry_after_seconds))})
+
+
 class ServiceUnavailableError(DomainError):
     """A dependency the service needs, such as the database, cannot be reached."""
 
     status = HTTPStatus.SERVICE_UNAVAILABLE
+
+
+class ServiceBusyError(ServiceUnavailableError):
+    """A bounded resource (the database pool, for one) is exhausted for now; retry shortly."""
+
+    headers = MappingProxyType({"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)})

@@ -1,13 +1,15 @@
 """structlog set-up: one pipeline for our events and for the standard library's (uvicorn's)."""
 
+import io
 import logging
+import re
 import sys
 from collections.abc import Callable
 from typing import TextIO
 
 import orjson
 import structlog
-from structlog.typing import Processor, WrappedLogger
+from structlog.typing import EventDict, ExcInfo, Processor, WrappedLogger
 
 from src.config import Settings
 
@@ -18,6 +20,30 @@ ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "fastapi")
 QUIET_LOGGERS = ("alembic",)
 # SQLAlchemy logs every statement at INFO; show them only when DEBUG asks for it.
 SQL_LOGGER = "sqlalchemy.engine"
+# PostgreSQL explains a constraint error with the row ("DETAIL:  Failing row contains (id,
+# email, password hash...)"), which hide_parameters cannot hide: such lines are replaced.
+DATABASE_DETAIL = re.compile(r"^DETAIL: .*$", re.MULTILINE)
+HIDDEN_DETAIL = "DETAIL:  (hidden: it may hold the row's values)"
+
+
+def hide_database_details(text: str) -> str:
+    """Replace PostgreSQL's DETAIL lines, which may quote row values, in a traceback."""
+    return DATABASE_DETAIL.sub(HIDDEN_DETAIL, text)
+
+
+def _hide_details_in_exception(_: object, __: str, event_dict: EventDict) -> EventDict:
+    """Apply hide_database_details to a formatted exception."""
+    exception = event_dict.get("exception")
+    if isinstance(exception, str):
+        event_dict["exception"] = hide_database_details(exception)
+    return event_dict
+
+
+def _plain_traceback_without_details(sio: TextIO, exc_info: ExcInfo) -> None:
+    """Write a plain traceback (no local variables), database details hidden."""
+    traceback = io.StringIO()
+    structlog.dev.plain_traceback(traceback, exc_info)
+    sio.write(hide_database_details(traceback.getvalue()))
 
 
 def _dumps(event: object, **_: object) -> str:
@@ -38,6 +64,12 @@ def _drop_color_message(
     return event_dict
 
 
+def _console_renderer() -> structlog.dev.ConsoleRenderer:
+    """Coloured console lines whose tracebacks never show local variables."""
+    # structlog's default with rich installed prints every frame's locals: passwords, tokens.
+    return structlog.dev.ConsoleRenderer(exception_formatter=_plain_traceback_without_details)
+
+
 def _shared_processors(*, as_json: bool) -> list[Processor]:
     """Processors every line goes through, whether from structlog or the standard library."""
     processors: list[Processor] = [
@@ -46,7 +78,7 @@ def _shared_processors(*, as_json: bool) -> list[Processor]:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     if as_json:  # The console renderer draws tracebacks itself.
-        processors.append(structlog.processors.format_exc_info)
+        processors += [structlog.processors.format_exc_info, _hide_details_in_exception]
     return processors
 
 
@@ -58,7 +90,7 @@ def _configure_structlog(level: int, output: TextIO, *, as_json: bool) -> None:
         renderer: Processor = structlog.processors.JSONRenderer(serializer=_dumps_bytes)
         factory: Callable[..., WrappedLogger] = structlog.BytesLoggerFactory(file=output.buffer)
     else:
-        renderer = structlog.dev.ConsoleRenderer()
+        renderer = _console_renderer()
         factory = structlog.WriteLoggerFactory(file=output)
     structlog.configure(
         processors=[*shared, renderer],
@@ -71,9 +103,7 @@ def _configure_structlog(level: int, output: TextIO, *, as_json: bool) -> None:
 def _route_standard_logging(level: int, output: TextIO, *, as_json: bool, debug: bool) -> None:
     """Send the standard library's records (uvicorn's among them) through the same processors."""
     renderer = (
-        structlog.processors.JSONRenderer(serializer=_dumps)
-        if as_json
-        else structlog.dev.ConsoleRenderer()
+        structlog.processors.JSONRenderer(serializer=_dumps) if as_json else _console_renderer()
     )
     handler = logging.StreamHandler(output)
     handler.setFormatter(

@@ -1,55 +1,61 @@
 """The FastAPI application: settings, logging, middleware, routers and error handlers."""
 
-import tomllib
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import structlog
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
+from pydantic import ValidationError
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from src import __version__
 from src.api.openapi import document_problems, operation_id
 from src.api.routes import all_routes
 from src.config import Settings, get_settings
-from src.database import engine
+from src.database import Database
 from src.logging_config import configure_logging
+from src.middleware.body_limit import BodyLimitMiddleware
+from src.middleware.cors import ProblemCORSMiddleware
 from src.middleware.request_context import RequestContextMiddleware
 from src.middleware.security_headers import SecurityHeadersMiddleware
-from src.passwords import dummy_hash
+{%- if cookiecutter.auth == "jwt" %}
+from src.passwords import PasswordHasher
+{%- endif %}
 from src.problems import register_exception_handlers
+from src.rate_limits import RateLimiter, create_storage
 
 log = structlog.get_logger()
 
-PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
-
-
-def project_metadata() -> dict[str, str]:
-    """Return the `[project]` table of pyproject.toml: description and version live there."""
-    project: dict[str, str] = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
-    return project
-
 
 @asynccontextmanager
-async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-    """Warm up before the first request; release every database connection on shutdown."""
-    # Computed now so the first failed login costs no more than later ones.
-    dummy_hash()
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Build what the app's settings call for; release it all on shutdown."""
+    settings: Settings = app.state.settings
+    app.state.database = Database(settings)
+    app.state.rate_limiter = RateLimiter(settings, create_storage(settings))
+{%- if cookiecutter.auth == "jwt" %}
+    app.state.password_hasher = PasswordHasher(settings)
+{%- endif %}
     log.info("application_started")
-    yield
-    await engine.dispose()
-    log.info("application_stopped")
+    try:
+        yield
+    finally:
+{%- if cookiecutter.auth == "jwt" %}
+        app.state.password_hasher.shutdown()
+{%- endif %}
+        await app.state.database.dispose()
+        log.info("application_stopped")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for the given (or the process-wide) settings."""
     settings = settings or get_settings()
-    project = project_metadata()
     docs = not settings.is_production
     app = FastAPI(
         title="{{ cookiecutter.project_name | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
-        description=project["description"],
-        version=project["version"],
+        description="{{ cookiecutter.description | replace('\\', '\\\\') | replace('"', '\\u0022') }}",
+        version=__version__,
         debug=settings.DEBUG,
         lifespan=lifespan,
         routes=all_routes(),
@@ -58,12 +64,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
     )
+    app.state.settings = settings
     register_exception_handlers(app)
+    add_middleware(app, settings)
+    document_problems(app)
+    return app
 
-    # Added innermost first: the request context wraps CORS, security headers wrap both.
+
+def add_middleware(app: FastAPI, settings: Settings) -> None:
+    """Add the middleware stack; the last one added runs first."""
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.MAX_REQUEST_BODY_BYTES)
     if settings.CORS_ORIGINS:  # Without origins CORS would only parse headers to add none.
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.CORS_ORIGINS,
             allow_credentials=settings.CORS_ALLOW_CREDENTIALS,
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
@@ -72,10 +85,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    if settings.FORWARDED_ALLOW_IPS:
+        # The client address of trusted proxies' requests becomes the one they forwarded for.
+        # Run uvicorn with --no-proxy-headers, so this setting is the only one that decides.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.FORWARDED_ALLOW_IPS)
 
-    document_problems(app)
-    return app
+
+def load_settings() -> Settings:
+    """Return the process-wide settings, or stop with one line naming what is wrong."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
+        )
+        sys.exit(f"ERROR: invalid settings: {problems}")
 
 
-configure_logging(get_settings())
+configure_logging(load_settings())
 app = create_app()

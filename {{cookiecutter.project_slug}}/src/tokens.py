@@ -10,7 +10,7 @@ from src.config import Settings
 
 # Pinned server-side: the token's own header never chooses the algorithm.
 ALGORITHM = "HS256"
-REQUIRED_CLAIMS = ("sub", "exp", "iat", "ver")
+REQUIRED_CLAIMS = ("sub", "exp", "iat", "ver", "iss", "aud")
 
 
 class InvalidTokenError(Exception):
@@ -32,17 +32,21 @@ def create_access_token(user_id: uuid.UUID, token_version: int, settings: Settin
         "iat": issued_at,
         "exp": issued_at + timedelta(minutes=settings.ACCESS_TOKEN_EXPIRE_MINUTES),
         "ver": token_version,
+        "iss": settings.TOKEN_ISSUER,
+        "aud": settings.TOKEN_AUDIENCE,
     }
     return jwt.encode(claims, settings.SECRET_KEY.get_secret_value(), algorithm=ALGORITHM)
 
 
 def decode_access_token(token: str, settings: Settings) -> TokenClaims:
-    """Verify signature, expiry and required claims; raise InvalidTokenError otherwise."""
+    """Verify signature, expiry, issuer, audience and claims; raise InvalidTokenError otherwise."""
     try:
         claims = jwt.decode(
             token,
             settings.SECRET_KEY.get_secret_value(),
             algorithms=[ALGORITHM],
+            issuer=settings.TOKEN_ISSUER,
+            audience=settings.TOKEN_AUDIENCE,
             options={"require": list(REQUIRED_CLAIMS)},
         )
         return TokenClaims(uuid.UUID(claims["sub"]), _as_version(claims["ver"]))

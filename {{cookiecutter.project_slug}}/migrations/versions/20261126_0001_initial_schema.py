@@ -23,8 +23,10 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=False),
         sa.Column("display_name", sa.String(length=100), nullable=False),
+{%- if cookiecutter.auth == "jwt" %}
         sa.Column("hashed_password", sa.String(length=255), nullable=False),
         sa.Column("token_version", sa.Integer(), server_default="0", nullable=False),
+{%- endif %}
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),

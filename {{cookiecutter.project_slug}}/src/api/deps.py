@@ -5,25 +5,44 @@ from typing import Annotated
 {% if cookiecutter.auth == "jwt" -%}
 import structlog
 {% endif -%}
-from fastapi import Depends
+from fastapi import Depends, Request
 {%- if cookiecutter.auth == "jwt" %}
 from fastapi.security import OAuth2PasswordBearer
 {%- endif %}
 
-{% if cookiecutter.auth == "jwt" -%}
-from src.config import get_settings
-{% endif -%}
 from src.database import DbSession
+{%- if cookiecutter.auth == "jwt" %}
+from src.passwords import PasswordHasher
+{%- endif %}
+from src.rate_limits import ClientLimits
 from src.repositories.health import HealthRepository
 from src.repositories.item import ItemRepository
 from src.repositories.user import UserRepository
 {%- if cookiecutter.auth == "jwt" %}
 from src.schemas.user import UserOut
-from src.services.auth import AuthService
+from src.services.auth import AuthService, SignInService
 {%- endif %}
 from src.services.health import HealthService
 from src.services.item import ItemService
 from src.services.user import UserService
+
+
+def client_limits(request: Request) -> ClientLimits:
+    """Return the rate limits of the request's client address.
+
+    The address is the socket's peer, or what a proxy in FORWARDED_ALLOW_IPS says it
+    forwarded for (see create_app); a client cannot choose it with a header of its own.
+    """
+    address = request.client.host if request.client is not None else "unknown"
+    return ClientLimits(request.app.state.rate_limiter, address)
+{%- if cookiecutter.auth == "jwt" %}
+
+
+def password_hasher(request: Request) -> PasswordHasher:
+    """Return the application's bounded password hasher."""
+    hasher: PasswordHasher = request.app.state.password_hasher
+    return hasher
+{%- endif %}
 
 
 async def get_health_service(session: DbSession) -> HealthService:
@@ -31,9 +50,9 @@ async def get_health_service(session: DbSession) -> HealthService:
     return HealthService(HealthRepository(session))
 
 
-async def get_user_service(session: DbSession) -> UserService:
+async def get_user_service(request: Request, session: DbSession) -> UserService:
     """Provide the user service."""
-    return UserService(UserRepository(session))
+    return UserService(UserRepository(session), {% if cookiecutter.auth == "jwt" %}password_hasher(request), {% endif %}client_limits(request))
 
 
 async def get_item_service(session: DbSession) -> ItemService:
@@ -50,20 +69,25 @@ ItemServiceDep = Annotated[ItemService, Depends(get_item_service)]
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-async def get_auth_service(session: DbSession) -> AuthService:
-    """Provide the authentication service."""
-    return AuthService(UserRepository(session), get_settings())
+async def get_sign_in_service(request: Request, session: DbSession) -> SignInService:
+    """Provide the sign-in service."""
+    return SignInService(
+        UserRepository(session),
+        password_hasher(request),
+        client_limits(request),
+        request.app.state.settings,
+    )
 
 
-AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
+SignInServiceDep = Annotated[SignInService, Depends(get_sign_in_service)]
 
 
 async def get_current_user(
-    token: Annotated[str | None, Depends(oauth2_scheme)], session: DbSession
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)], session: DbSession
 ) -> UserOut:
     """Authenticate the bearer token and tag the request's log lines with the user."""
     # Built here, not injected: one dependency fewer to solve on every authenticated request.
-    auth = await get_auth_service(session)
+    auth = AuthService(UserRepository(session), request.app.state.settings)
     user = await auth.authenticate(token)
     structlog.contextvars.bind_contextvars(user_id=str(user.id))
     return user

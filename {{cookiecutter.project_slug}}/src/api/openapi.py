@@ -24,17 +24,18 @@ def _problem_media_type(openapi: dict[str, Any]) -> dict[str, Any]:
     return openapi
 
 
-def _unparsable_body_responses(openapi: dict[str, Any]) -> dict[str, Any]:
-    """Document the 400 that FastAPI answers to a body it cannot decode (invalid UTF-8)."""
+def _body_responses(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Document what any request body may get: 400 (cannot be decoded), 413 (too large)."""
     schemas = openapi.setdefault("components", {}).setdefault("schemas", {})
     schemas.setdefault("Problem", Problem.model_json_schema())
-    bad_request = {
-        "description": "The body cannot be decoded.",
-        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
+    content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for operation in (op for path in openapi.get("paths", {}).values() for op in path.values()):
         if "requestBody" in operation:
-            operation["responses"].setdefault("400", bad_request)
+            responses = operation["responses"]
+            responses.setdefault("400", {"description": "The body cannot be decoded."})
+            responses.setdefault("413", {"description": "The body is larger than allowed."})
+            for status in ("400", "413"):
+                responses[status].setdefault("content", content)
     return openapi
 
 
@@ -44,7 +45,7 @@ def document_problems(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _unparsable_body_responses(_problem_media_type(build_openapi()))
+            app.openapi_schema = _body_responses(_problem_media_type(build_openapi()))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -1,9 +1,28 @@
 """Queries on users."""
+{%- if cookiecutter.auth == "jwt" %}
 
-from sqlalchemy import func, select
+import uuid
+from typing import Any, NamedTuple
+{%- endif %}
+
+from sqlalchemy import {% if cookiecutter.auth == "jwt" %}ColumnElement, {% endif %}func, select{% if cookiecutter.auth == "jwt" %}, update{% endif %}
+{%- if cookiecutter.auth == "jwt" %}
+from sqlalchemy.exc import IntegrityError
+{%- endif %}
 
 from src.models import User
-from src.repositories.base import Repository
+from src.repositories.base import Repository{% if cookiecutter.auth == "jwt" %}, raise_duplicate_or_reraise{% endif %}
+{%- if cookiecutter.auth == "jwt" %}
+
+
+class Credentials(NamedTuple):
+    """What checking a password needs, and nothing more: plain values, valid after release."""
+
+    id: uuid.UUID
+    email: str
+    hashed_password: str
+    token_version: int
+{%- endif %}
 
 
 class UserRepository(Repository[User]):
@@ -24,3 +43,40 @@ class UserRepository(Repository[User]):
     async def count(self) -> int:
         """Return how many users exist."""
         return await self.session.scalar(select(func.count()).select_from(User)) or 0
+{%- if cookiecutter.auth == "jwt" %}
+
+    async def get_credentials(self, email: str) -> Credentials | None:
+        """Return what checking the password of the user with this email needs, or None."""
+        return await self._credentials(User.email == email.lower())
+
+    async def get_credentials_by_id(self, user_id: uuid.UUID) -> Credentials | None:
+        """Return what checking the password of the user with this id needs, or None."""
+        return await self._credentials(User.id == user_id)
+
+    async def _credentials(self, condition: ColumnElement[bool]) -> Credentials | None:
+        """Read the narrow credentials row matching condition."""
+        statement = select(User.id, User.email, User.hashed_password, User.token_version)
+        row = (await self.session.execute(statement.where(condition))).first()
+        return Credentials(*row) if row is not None else None
+
+    async def update_account(
+        self, user_id: uuid.UUID, values: dict[str, Any], *, revoke_tokens_from: int | None
+    ) -> User | None:
+        """Write changes in one UPDATE; with `revoke_tokens_from`, also bump token_version.
+
+        The bump is `token_version + 1` in SQL and only applies while the version is still the
+        one the caller read, so of two concurrent password changes one wins and the other gets
+        None (as does a user that no longer exists).
+        """
+        statement = update(User).where(User.id == user_id).values(**values).returning(User)
+        if revoke_tokens_from is not None:
+            statement = statement.where(User.token_version == revoke_tokens_from).values(
+                token_version=User.token_version + 1
+            )
+        try:
+            return await self.session.scalar(
+                statement, execution_options={"populate_existing": True}
+            )
+        except IntegrityError as exc:
+            raise_duplicate_or_reraise(exc)
+{%- endif %}

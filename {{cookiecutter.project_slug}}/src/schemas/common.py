@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
 MAX_PAGE_SIZE = 100
@@ -28,6 +28,13 @@ def omitted_not_null(schema: JsonDict) -> None:
     for branch in branches if isinstance(branches, list) else []:
         if isinstance(branch, dict) and branch.get("type") != "null":
             schema.update(branch)
+
+
+class RequestModel(BaseModel):
+    """Base of every request body: a field the API does not know is an error, not ignored."""
+
+    # A misspelt field ({"titel": ...}) would otherwise be dropped and the request "succeed".
+    model_config = ConfigDict(extra="forbid")
 
 
 class DataResponse[T](BaseModel):

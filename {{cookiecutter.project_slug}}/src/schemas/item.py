@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from src.schemas.common import NO_NUL_PATTERN, omitted_not_null, refuse_null
+from src.schemas.common import NO_NUL_PATTERN, RequestModel, omitted_not_null, refuse_null
 
 TITLE_MAX_LENGTH = 255
 DESCRIPTION_MAX_LENGTH = 255
@@ -22,11 +22,11 @@ class ItemBase(BaseModel):
     description: Description | None = None
 
 
-class ItemCreate(ItemBase):
+class ItemCreate(ItemBase, RequestModel):
     """Input for a new item."""
 
 
-class ItemUpdate(BaseModel):
+class ItemUpdate(RequestModel):
     """A partial change: omitted fields stay as they are; a null description clears it."""
 
     # None only stands for "omitted": the schema shows no null, and the validator refuses one.

@@ -1,12 +1,139 @@
-"""User accounts: sign-up, lookup{% if cookiecutter.auth == "jwt" %}, and changes a user makes to itself{% else %} and changes{% endif %}."""
+{%- if cookiecutter.auth == "jwt" -%}
+"""User accounts: sign-up, and reading, changing and deleting one's own (any, as administrator)."""
+
+import uuid
+from typing import Any
+
+import structlog
+from pydantic import SecretStr
+
+from src.errors import ConflictError, NotFoundError, PermissionDeniedError
+from src.models import User
+from src.passwords import PasswordHasher
+from src.rate_limits import ClientLimits
+from src.repositories.base import DuplicateError
+from src.repositories.user import UserRepository
+from src.schemas.common import Page, PageParams, page_of
+from src.schemas.user import UserCreate, UserOut, UserUpdate
+
+log = structlog.get_logger()
+
+EMAIL_TAKEN = "A user with this email address already exists."
+USER_NOT_FOUND = "User not found."
+WRONG_PASSWORD = "current_password is not your password."  # noqa: S105 - a message
+CHANGED_MEANWHILE = "The account was changed by another request; read it and try again."
+
+
+def secret(value: SecretStr | None) -> str:
+    """Return a secret's value ("" for none)."""
+    return value.get_secret_value() if value is not None else ""
+
+
+class UserService:
+    """Creates accounts; each user reads, changes and deletes itself, an administrator anyone."""
+
+    def __init__(self, users: UserRepository, hasher: PasswordHasher, limits: ClientLimits) -> None:
+        self.users = users
+        self.hasher = hasher
+        self.limits = limits
+
+    async def create(self, user_in: UserCreate) -> UserOut:
+        """Register a user; the password is hashed before the database is touched."""
+        await self.limits.sign_up()
+        hashed = await self.hasher.hash(user_in.password.get_secret_value())
+        user = User(
+            email=user_in.email.lower(), display_name=user_in.display_name, hashed_password=hashed
+        )
+        try:
+            await self.users.add(user)
+        except DuplicateError as exc:
+            raise ConflictError(EMAIL_TAKEN) from exc
+        log.info("user_created", user_id=str(user.id))
+        return UserOut.model_validate(user)
+
+    async def get(self, actor: UserOut, user_id: uuid.UUID) -> UserOut:
+        """Return the caller itself, or (for an administrator) any user."""
+        return UserOut.model_validate(await self._require_visible(actor, user_id))
+
+    async def list(self, actor: UserOut, page: PageParams) -> Page[UserOut]:
+        """Return one page of users: administrators only."""
+        if not actor.is_admin:
+            raise PermissionDeniedError("Only administrators may list users.")
+        users = await self.users.list_page(page.limit, page.offset)
+        total = await self.users.count()
+        return page_of([UserOut.model_validate(user) for user in users], total, page)
+
+    async def update(self, actor: UserOut, user_id: uuid.UUID, changes: UserUpdate) -> UserOut:
+        """Apply a partial change; a new email or password needs the caller's own password."""
+        user = await self._require_visible(actor, user_id)
+        values: dict[str, Any] = changes.model_dump(
+            exclude_unset=True, exclude={"password", "current_password"}
+        )
+        if "email" in values:
+            values["email"] = values["email"].lower()
+        revoke_from = None
+        if changes.changes_credentials:
+            seen_version = user.token_version  # Read now: releasing expires loaded rows.
+            new_hash = await self._confirm_and_hash(actor, changes)
+            if new_hash is not None:
+                values["hashed_password"] = new_hash
+                revoke_from = seen_version  # Tokens issued before the change stop working.
+        if values:
+            user = await self._write(user_id, values, revoke_from)
+        log.info("user_updated", user_id=str(user_id), fields=sorted(changes.model_fields_set))
+        return UserOut.model_validate(user)
+
+    async def delete(self, actor: UserOut, user_id: uuid.UUID) -> None:
+        """Delete the caller itself (or, for an administrator, anyone) and its items."""
+        await self.users.delete(await self._require_visible(actor, user_id))
+        log.info("user_deleted", user_id=str(user_id))
+
+    async def _require_visible(self, actor: UserOut, user_id: uuid.UUID) -> User:
+        """Return the user; to anyone but itself and administrators, it does not exist."""
+        user = None
+        if actor.id == user_id or actor.is_admin:
+            user = await self.users.get(user_id)
+        if user is None:
+            raise NotFoundError(USER_NOT_FOUND)
+        return user
+
+    async def _confirm_and_hash(self, actor: UserOut, changes: UserUpdate) -> str | None:
+        """Check the caller's own password as a sign-in would; return the new one's hash."""
+        await self.limits.sign_in(actor.email)
+        async with self.hasher.slot() as hashing:
+            credentials = await self.users.get_credentials_by_id(actor.id)
+            await self.users.release_connection()  # No pooled connection waits on Argon2.
+            hashed = credentials.hashed_password if credentials is not None else None
+            if not await hashing.verify(secret(changes.current_password), hashed):
+                log.info("password_confirmation_failed", user_id=str(actor.id))
+                raise PermissionDeniedError(WRONG_PASSWORD)
+            if changes.password is None:
+                return None
+            return await hashing.hash(changes.password.get_secret_value())
+
+    async def _write(
+        self, user_id: uuid.UUID, values: dict[str, Any], revoke_from: int | None
+    ) -> User:
+        """Write the change in one statement; refuse it if the account changed meanwhile."""
+        try:
+            user = await self.users.update_account(user_id, values, revoke_tokens_from=revoke_from)
+        except DuplicateError as exc:
+            raise ConflictError(EMAIL_TAKEN) from exc
+        if user is not None:
+            return user
+        if await self.users.get_credentials_by_id(user_id) is None:
+            raise NotFoundError(USER_NOT_FOUND)
+        raise ConflictError(CHANGED_MEANWHILE)
+{%- else -%}
+"""User accounts: sign-up, lookup and changes."""
 
 import uuid
 
 import structlog
 
-from src.errors import ConflictError, NotFoundError{% if cookiecutter.auth == "jwt" %}, PermissionDeniedError{% endif %}
+from src.errors import ConflictError, NotFoundError
 from src.models import User
-from src.passwords import hash_password
+from src.rate_limits import ClientLimits
 from src.repositories.base import DuplicateError
 from src.repositories.user import UserRepository
 from src.schemas.common import Page, PageParams, page_of
@@ -20,16 +147,14 @@ EMAIL_TAKEN = "A user with this email address already exists."
 class UserService:
     """Creates, reads, changes and deletes users."""
 
-    def __init__(self, users: UserRepository) -> None:
+    def __init__(self, users: UserRepository, limits: ClientLimits) -> None:
         self.users = users
+        self.limits = limits
 
     async def create(self, user_in: UserCreate) -> UserOut:
-        """Register a user; the password is stored only as an Argon2 hash."""
-        user = User(
-            email=user_in.email.lower(),
-            display_name=user_in.display_name,
-            hashed_password=await hash_password(user_in.password),
-        )
+        """Register a user."""
+        await self.limits.sign_up()
+        user = User(email=user_in.email.lower(), display_name=user_in.display_name)
         try:
             await self.users.add(user)
         except DuplicateError as exc:
@@ -46,42 +171,24 @@ class UserService:
         users = await self.users.list_page(page.limit, page.offset)
         total = await self.users.count()
         return page_of([UserOut.model_validate(user) for user in users], total, page)
-{%- if cookiecutter.auth == "jwt" %}
-
-    async def update(self, actor_id: uuid.UUID, user_id: uuid.UUID, changes: UserUpdate) -> UserOut:
-        """Apply a partial change to the caller's own account."""
-        self._require_self(actor_id, user_id)
-{%- else %}
 
     async def update(self, user_id: uuid.UUID, changes: UserUpdate) -> UserOut:
         """Apply a partial change to a user."""
-{%- endif %}
         user = await self._require(user_id)
         fields = changes.model_dump(exclude_unset=True)
         if "email" in fields:
             user.email = fields["email"].lower()
         if "display_name" in fields:
             user.display_name = fields["display_name"]
-        if "password" in fields:
-            user.hashed_password = await hash_password(fields["password"])
-            # Tokens issued before the change stop working.
-            user.token_version += 1
         try:
             await self.users.flush()
         except DuplicateError as exc:
             raise ConflictError(EMAIL_TAKEN) from exc
         log.info("user_updated", user_id=str(user.id), fields=sorted(fields))
         return UserOut.model_validate(user)
-{%- if cookiecutter.auth == "jwt" %}
-
-    async def delete(self, actor_id: uuid.UUID, user_id: uuid.UUID) -> None:
-        """Delete the caller's own account and, with it, its items."""
-        self._require_self(actor_id, user_id)
-{%- else %}
 
     async def delete(self, user_id: uuid.UUID) -> None:
         """Delete a user."""
-{%- endif %}
         await self.users.delete(await self._require(user_id))
         log.info("user_deleted", user_id=str(user_id))
 
@@ -91,11 +198,4 @@ class UserService:
         if user is None:
             raise NotFoundError("User not found.")
         return user
-{%- if cookiecutter.auth == "jwt" %}
-
-    @staticmethod
-    def _require_self(actor_id: uuid.UUID, user_id: uuid.UUID) -> None:
-        """Raise PermissionDeniedError unless users act on their own account."""
-        if actor_id != user_id:
-            raise PermissionDeniedError("Users may only change or delete their own account.")
 {%- endif %}

@@ -1,25 +1,30 @@
 """One unit of work per request: committed before the response, rolled back on error."""
 
+from collections.abc import AsyncIterator
+
 import pytest
 from fastapi import FastAPI
+from pydantic import SecretStr
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from src.api.deps import UserServiceDep
-from src.database import DbSession, SessionFactory
+from src.config import Settings
+from src.database import DbSession
 from src.main import create_app
+from src.repositories.base import Repository, UnsafeReleaseError
 from src.schemas.user import UserCreate
-from src.tests.conftest import http_client
+from src.tests.conftest import LogReader, Serve, http_client, running
+from src.tests.factories import user_body
+from src.tests.problems import assert_problem
 
 
-def app_with_failing_writes() -> FastAPI:
-    """An application with two extra routes whose writes must not be kept."""
-    app = create_app()
+def app_with_failing_writes(settings: Settings) -> FastAPI:
+    """An application with extra routes whose writes must not be kept."""
+    app = create_app(settings)
 
     async def create_then_crash(users: UserServiceDep) -> None:
-        await users.create(
-            UserCreate(email="ghost@example.com", display_name="Ghost", password="long enough")
-        )
+        await users.create(UserCreate.model_validate(user_body(email="ghost@example.com")))
         msg = "crash after the write"
         raise RuntimeError(msg)
 
@@ -34,13 +39,20 @@ def app_with_failing_writes() -> FastAPI:
         await session.execute(text("INSERT INTO deferred_check VALUES (1), (1)"))
         return {"written": True}
 
+    async def release_after_a_write(session: DbSession) -> None:
+        await session.execute(text("CREATE TEMP TABLE written (x int) ON COMMIT DROP"))
+        await Repository(session).release_connection()
+
     app.add_api_route("/create-then-crash", create_then_crash, methods=["POST"])
     app.add_api_route("/fails-at-commit", write_that_fails_at_commit, methods=["POST"])
+    app.add_api_route("/release-after-a-write", release_after_a_write, methods=["POST"])
     return app
 
 
-async def test_an_error_rolls_the_request_back(connection: AsyncConnection) -> None:
-    async with http_client(app_with_failing_writes()) as client:
+async def test_an_error_rolls_the_request_back(
+    connection: AsyncConnection, serve: Serve, test_settings: Settings
+) -> None:
+    async with serve(app_with_failing_writes(test_settings)) as client:
         response = await client.post("/create-then-crash")
 
     ghosts = await connection.scalar(
@@ -50,16 +62,50 @@ async def test_an_error_rolls_the_request_back(connection: AsyncConnection) -> N
     assert ghosts == 0
 
 
-@pytest.fixture
-def real_unit_of_work(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the application's own session factory at the test database, COMMIT included."""
-    monkeypatch.setitem(SessionFactory.kw, "bind", engine)
-
-
-@pytest.mark.usefixtures("real_unit_of_work")
-async def test_a_failed_commit_is_never_answered_with_success() -> None:
-    async with http_client(app_with_failing_writes()) as client:
+async def test_a_failed_commit_is_never_answered_with_success(test_settings: Settings) -> None:
+    # The application's real unit of work on the test database, COMMIT included.
+    app = app_with_failing_writes(test_settings)
+    async with running(app), http_client(app) as client:
         response = await client.post("/fails-at-commit")
 
-    assert response.status_code == 500
-    assert response.headers["content-type"] == "application/problem+json"
+    assert_problem(response, 500)
+
+
+async def test_releasing_the_connection_after_a_write_is_refused(
+    serve: Serve, test_settings: Settings, logs: LogReader
+) -> None:
+    async with serve(app_with_failing_writes(test_settings)) as client:
+        response = await client.post("/release-after-a-write")
+
+    assert_problem(response, 500)
+    [error] = [line for line in logs() if line["event"] == "unhandled_exception"]
+    assert UnsafeReleaseError.__name__ in error["exception"]
+
+
+@pytest.fixture
+async def tiny_pool_app(test_settings: Settings) -> AsyncIterator[FastAPI]:
+    """The application with one pooled connection and a tenth of a second to wait for it."""
+    settings = test_settings.model_copy(update={"DB_POOL_SIZE": 1, "DB_POOL_TIMEOUT_SECONDS": 0.1})
+    async with running(create_app(settings)) as app:
+        yield app
+
+
+async def test_an_exhausted_pool_is_a_503_with_retry_after(tiny_pool_app: FastAPI) -> None:
+    async with tiny_pool_app.state.database.engine.connect(), http_client(tiny_pool_app) as client:
+        response = await client.post("/api/v1/users", json=user_body())
+
+    body = assert_problem(response, 503)
+    assert response.headers["retry-after"] == "1"
+    assert body["detail"] == "Every database connection is in use; retry shortly."
+
+
+async def test_an_unreachable_database_is_a_503_with_retry_after(test_settings: Settings) -> None:
+    # Port 1 on localhost refuses connections at once.
+    unreachable = SecretStr("postgresql+asyncpg://nobody@127.0.0.1:1/nothing")
+    app = create_app(test_settings.model_copy(update={"DATABASE_URL": unreachable}))
+    async with running(app), http_client(app) as client:
+        response = await client.post("/api/v1/users", json=user_body())
+
+    body = assert_problem(response, 503)
+    assert response.headers["retry-after"] == "1"
+    assert body["detail"] == "The database cannot be reached right now; retry shortly."

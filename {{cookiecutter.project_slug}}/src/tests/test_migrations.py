@@ -2,7 +2,9 @@
 
 import asyncio
 import logging
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -14,7 +16,7 @@ from sqlalchemy.pool import NullPool
 
 from src.config import Environment, get_settings
 from src.database_setup import create_database_if_missing
-from src.tests.database import alembic_config
+from src.tests.database import MIGRATIONS, alembic_config, column_names, prepare_test_database
 
 
 @pytest.mark.usefixtures("engine")
@@ -37,6 +39,33 @@ async def test_upgrade_downgrade_upgrade_round_trip(scratch_url: URL) -> None:
     await asyncio.to_thread(command.downgrade, config, "base")
     await asyncio.to_thread(command.upgrade, config, "head")
     await asyncio.to_thread(command.check, config)
+
+
+async def item_columns(url: URL) -> set[str]:
+    """Return the columns of `items` in the database at url."""
+    engine = create_async_engine(url, poolclass=NullPool)
+    async with engine.connect() as connection:
+        columns = await column_names(connection, "items")
+    await engine.dispose()
+    return columns
+
+
+async def test_the_test_database_follows_an_edited_revision(
+    scratch_url: URL, tmp_path: Path
+) -> None:
+    # Editing an applied revision keeps its id: only the files' fingerprint tells.
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    await prepare_test_database(scratch_url, migrations)
+    [initial] = (migrations / "versions").glob("*_0001_*.py")
+    title = 'sa.Column("title", sa.String(length=255), nullable=False),'
+    initial.write_text(
+        initial.read_text().replace(title, f'{title} sa.Column("edited", sa.Integer()),')
+    )
+
+    await prepare_test_database(scratch_url, migrations)
+
+    assert "edited" in await item_columns(scratch_url)
 
 
 @pytest.fixture

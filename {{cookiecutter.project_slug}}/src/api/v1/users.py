@@ -22,7 +22,7 @@ router = APIRouter(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(409),
+    responses=problem_responses(409, 429{% if cookiecutter.auth == "jwt" %}, 503{% endif %}),
 )
 async def create_user(user_in: UserCreate, users: UserServiceDep) -> DataResponse[UserOut]:
     """Register a new user."""
@@ -42,36 +42,36 @@ async def refuse_me_changes() -> None:
     raise HTTPException(status.HTTP_405_METHOD_NOT_ALLOWED)
 
 
-@router.get("", responses=problem_responses(401))
-async def list_users(page: PageQuery, users: UserServiceDep, _: CurrentUser) -> Page[UserOut]:
-    """List users, oldest first."""
-    return await users.list(page)
+@router.get("", responses=problem_responses(401, 403))
+async def list_users(page: PageQuery, users: UserServiceDep, me: CurrentUser) -> Page[UserOut]:
+    """List users, oldest first (administrators only)."""
+    return await users.list(me, page)
 
 
 @router.get("/{user_id}", responses=problem_responses(401, 404))
 async def read_user(
-    user_id: uuid.UUID, users: UserServiceDep, _: CurrentUser
+    user_id: uuid.UUID, users: UserServiceDep, me: CurrentUser
 ) -> DataResponse[UserOut]:
-    """Return one user."""
-    return DataResponse(data=await users.get(user_id))
+    """Return your own account (an administrator: anyone's)."""
+    return DataResponse(data=await users.get(me, user_id))
 
 
-@router.patch("/{user_id}", responses=problem_responses(401, 403, 404, 409))
+@router.patch("/{user_id}", responses=problem_responses(401, 403, 404, 409, 429, 503))
 async def update_user(
     user_id: uuid.UUID, changes: UserUpdate, users: UserServiceDep, me: CurrentUser
 ) -> DataResponse[UserOut]:
-    """Change your own account; a new password revokes earlier tokens."""
-    return DataResponse(data=await users.update(me.id, user_id, changes))
+    """Change your own account; a new email or password needs `current_password`."""
+    return DataResponse(data=await users.update(me, user_id, changes))
 
 
 @router.delete(
     "/{user_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 404),
 )
 async def delete_user(user_id: uuid.UUID, users: UserServiceDep, me: CurrentUser) -> None:
-    """Delete your own account and its items."""
-    await users.delete(me.id, user_id)
+    """Delete your own account and its items (an administrator: anyone's)."""
+    await users.delete(me, user_id)
 {%- else %}
 
 

@@ -1,10 +1,11 @@
 """Liveness and readiness probes."""
 
-import pytest
 from httpx import AsyncClient
-from sqlalchemy.ext.asyncio import create_async_engine
+from pydantic import SecretStr
 
-from src.database import SessionFactory
+from src.config import Settings
+from src.main import create_app
+from src.tests.conftest import http_client, running
 
 
 async def test_live_answers_without_the_database(client: AsyncClient) -> None:
@@ -21,15 +22,13 @@ async def test_ready_when_the_database_answers(client: AsyncClient) -> None:
     assert response.json() == {"data": {"status": "ok"}}
 
 
-async def test_not_ready_when_the_database_is_unreachable(
-    client: AsyncClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Port 1 on localhost refuses connections at once.
-    unreachable = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1:1/nothing")
-    monkeypatch.setitem(SessionFactory.kw, "bind", unreachable)
+async def test_not_ready_when_the_database_is_unreachable(test_settings: Settings) -> None:
+    # The app's own settings decide its database; port 1 on localhost refuses at once.
+    unreachable = SecretStr("postgresql+asyncpg://nobody@127.0.0.1:1/nothing")
+    app = create_app(test_settings.model_copy(update={"DATABASE_URL": unreachable}))
 
-    response = await client.get("/health/ready")
-    await unreachable.dispose()
+    async with running(app), http_client(app) as client:
+        response = await client.get("/health/ready")
 
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"

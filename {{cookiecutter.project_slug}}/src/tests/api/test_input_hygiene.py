@@ -3,7 +3,7 @@
 import pytest
 from httpx import AsyncClient
 
-from src.tests.factories import {% if cookiecutter.auth == "jwt" %}auth_headers, {% endif %}create_user
+from src.tests.factories import {% if cookiecutter.auth == "jwt" %}auth_headers, {% endif %}create_user, user_body
 
 PROBLEM = "application/problem+json"
 
@@ -11,10 +11,7 @@ PROBLEM = "application/problem+json"
 @pytest.mark.parametrize(
     ("path", "body"),
     [
-        (
-            "/api/v1/users",
-            {"email": "nul@example.com", "display_name": "A\u0000B", "password": "long enough"},
-        ),
+        ("/api/v1/users", user_body(display_name="A\u0000B")),
         ("/api/v1/items", {"title": "A\u0000B"}),
     ],
     ids=["display_name", "title"],
@@ -84,3 +81,20 @@ async def test_body_that_is_not_utf8_is_a_400_problem(client: AsyncClient) -> No
 
     assert response.status_code == 400
     assert response.headers["content-type"] == PROBLEM
+
+
+async def test_a_misspelt_field_is_422_naming_it_and_changes_nothing(client: AsyncClient) -> None:
+{%- if cookiecutter.auth == "jwt" %}
+    headers = await auth_headers(client)
+{%- else %}
+    headers: dict[str, str] = {}
+{%- endif %}
+    created = await client.post("/api/v1/items", json={"title": "Kept"}, headers=headers)
+    item_url = f"/api/v1/items/{created.json()['data']['id']}"
+
+    response = await client.patch(item_url, json={"titel": "Lost"}, headers=headers)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    assert [error["loc"] for error in response.json()["errors"]] == [["body", "titel"]]
+    assert (await client.get(item_url, headers=headers)).json()["data"]["title"] == "Kept"

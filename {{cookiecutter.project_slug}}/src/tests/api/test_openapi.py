@@ -4,8 +4,9 @@ from typing import Any
 
 from httpx import AsyncClient
 
+from src.config import Settings
 from src.main import create_app
-from src.tests.conftest import http_client
+from src.tests.conftest import Serve
 
 
 async def operations(client: AsyncClient) -> dict[str, dict[str, Any]]:
@@ -35,14 +36,16 @@ async def test_every_operation_id_is_unique_and_starts_with_its_tag(client: Asyn
     assert all(op["operationId"].startswith(f"{op['tags'][0]}-") for op in found)
 
 
-async def test_an_untagged_operation_is_named_after_its_function() -> None:
-    app = create_app()
+async def test_an_untagged_operation_is_named_after_its_function(
+    serve: Serve, test_settings: Settings
+) -> None:
+    app = create_app(test_settings)
 
     async def ping() -> None:
         """Answer nothing."""
 
     app.add_api_route("/ping", ping)
-    async with http_client(app) as client:
+    async with serve(app) as client:
         found = await operations(client)
 
     assert found["GET /ping"]["operationId"] == "ping"

@@ -6,8 +6,10 @@ import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 
+from src.config import Settings
 from src.main import create_app
 from src.tests.conftest import LogReader
+from src.tests.factories import user_body
 
 
 class TestRequestId:
@@ -24,8 +26,8 @@ class TestRequestId:
 
     @pytest.mark.parametrize(
         "unsafe",
-        ["", "has space", "new\\nline", "<script>", "x" * 129, "caf\u00e9"],
-        ids=["empty", "space", "escape", "markup", "too-long", "non-ascii"],
+        ["", "has space", "new\r\nline", "<script>", "x" * 129, "caf\u00e9"],
+        ids=["empty", "space", "crlf", "markup", "too-long", "non-ascii"],
     )
     async def test_unsafe_inbound_value_is_replaced(self, client: AsyncClient, unsafe: str) -> None:
         response = await client.get(
@@ -57,7 +59,7 @@ class TestAccessLog:
     ) -> None:
         await client.post(
             "/api/v1/users",
-            json={"email": "log@example.com", "display_name": "Log", "password": "long enough"},
+            json=user_body(),
             headers={"X-Request-ID": "tagged"},
         )
 
@@ -66,9 +68,9 @@ class TestAccessLog:
         assert all(line["request_id"] == "tagged" for line in lines)
 
 
-def app_with_failing_route() -> FastAPI:
+def app_with_failing_route(settings: Settings) -> FastAPI:
     """A fresh application with one route that crashes with a revealing message."""
-    app = create_app()
+    app = create_app(settings)
 
     async def crash() -> None:
         msg = "secret detail from /srv/app/internal.py"
@@ -80,8 +82,8 @@ def app_with_failing_route() -> FastAPI:
 
 class TestUnexpectedErrors:
     @pytest.fixture
-    async def crash_client(self) -> AsyncIterator[AsyncClient]:
-        transport = ASGITransport(app=app_with_failing_route())
+    async def crash_client(self, test_settings: Settings) -> AsyncIterator[AsyncClient]:
+        transport = ASGITransport(app=app_with_failing_route(test_settings))
         async with AsyncClient(transport=transport, base_url="http://t") as client:
             yield client
 

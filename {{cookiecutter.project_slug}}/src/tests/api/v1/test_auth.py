@@ -8,10 +8,11 @@ from typing import Any
 
 import jwt
 import pytest
+from fastapi import FastAPI
 from httpx import AsyncClient, Response
 
-from src import passwords
-from src.config import Settings
+from src.config import Settings, get_settings
+from src.passwords import PasswordHasher
 from src.tests.conftest import LogReader
 from src.tests.factories import DEFAULT_PASSWORD, auth_headers, create_user, login
 from src.tests.problems import PROBLEM, without_request_identity
@@ -40,7 +41,16 @@ def secret_key(settings: Settings) -> str:
 def claims_for(user_id: str, **overrides: Any) -> dict[str, Any]:
     """Claims of a fresh, valid token for the user, with some replaced."""
     now = int(datetime.now(UTC).timestamp())
-    return {"sub": user_id, "iat": now, "exp": now + 300, "ver": 0, **overrides}
+    settings = get_settings()
+    return {
+        "sub": user_id,
+        "iat": now,
+        "exp": now + 300,
+        "ver": 0,
+        "iss": settings.TOKEN_ISSUER,
+        "aud": settings.TOKEN_AUDIENCE,
+        **overrides,
+    }
 
 
 def b64url(document: dict[str, Any]) -> str:
@@ -64,7 +74,9 @@ async def change_password(
 ) -> Response:
     """Change the user's password to NEW_PASSWORD, acting as the user."""
     return await client.patch(
-        f"/api/v1/users/{user['id']}", json={"password": NEW_PASSWORD}, headers=headers
+        f"/api/v1/users/{user['id']}",
+        json={"password": NEW_PASSWORD, "current_password": DEFAULT_PASSWORD},
+        headers=headers,
     )
 
 
@@ -79,6 +91,18 @@ class TestIssueToken:
         assert response.status_code == 200
         assert set(response.json()) == {"access_token", "token_type"}
         assert response.json()["token_type"] == "bearer"
+
+    async def test_response_is_never_cached(self, client: AsyncClient) -> None:
+        # RFC 6749, section 5.1.
+        user = await create_user(client)
+
+        response = await client.post(
+            TOKEN, data={"username": user["email"], "password": DEFAULT_PASSWORD}
+        )
+
+        assert response.status_code == 200
+        assert response.headers["cache-control"] == "no-store"
+        assert response.headers["pragma"] == "no-cache"
 
     async def test_token_signs_in_as_the_user(self, client: AsyncClient) -> None:
         user = await create_user(client)
@@ -135,24 +159,24 @@ class TestIssueToken:
         assert without_request_identity(unknown_email) == without_request_identity(wrong_password)
 
     async def test_unknown_email_costs_a_password_verification(
-        self, client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+        self, client: AsyncClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # Timing is too noisy to assert at test hashing cost; counting the work is exact.
         user = await create_user(client)
-        hasher = passwords._password_hash()
-        real_verify = hasher.verify
+        hasher: PasswordHasher = app.state.password_hasher
+        real_verify = hasher.algorithm.verify
         verified: list[str] = []
 
         def counting_verify(password: str | bytes, hash: str | bytes) -> bool:  # noqa: A002
             verified.append(str(hash))
             return real_verify(password, hash)
 
-        monkeypatch.setattr(hasher, "verify", counting_verify)
+        monkeypatch.setattr(hasher.algorithm, "verify", counting_verify)
         await client.post(TOKEN, data={"username": user["email"], "password": "wrong password"})
         await client.post(TOKEN, data={"username": "nobody@example.com", "password": "wrong"})
 
         assert len(verified) == 2
-        assert verified[1] == passwords.dummy_hash()
+        assert verified[1] == hasher.dummy_hash
 
     @pytest.mark.parametrize("missing", ["username", "password"])
     async def test_missing_field_is_422(self, client: AsyncClient, missing: str) -> None:
@@ -204,7 +228,10 @@ class TestBearerToken:
     ) -> None:
         user = await create_user(client)
         claims = jwt.decode(
-            await login(client, user["email"]), secret_key(settings), algorithms=["HS256"]
+            await login(client, user["email"]),
+            secret_key(settings),
+            algorithms=["HS256"],
+            audience=settings.TOKEN_AUDIENCE,
         )
         forged = jwt.encode(claims, ATTACKER_KEY, algorithm="HS256")
 
@@ -255,13 +282,26 @@ class TestBearerToken:
         assert_refused(response)
 
     # Spelled out rather than taken from src.tokens, so dropping a requirement fails here.
-    @pytest.mark.parametrize("claim", ["sub", "exp", "iat", "ver"])
+    @pytest.mark.parametrize("claim", ["sub", "exp", "iat", "ver", "iss", "aud"])
     async def test_token_missing_a_claim_is_401(
         self, client: AsyncClient, settings: Settings, claim: str
     ) -> None:
         user = await create_user(client)
         claims = claims_for(user["id"])
         del claims[claim]
+        token = jwt.encode(claims, secret_key(settings), algorithm="HS256")
+
+        response = await client.get(ME, headers=bearer(token))
+
+        assert_refused(response)
+
+    @pytest.mark.parametrize("claim", ["iss", "aud"])
+    async def test_token_for_another_issuer_or_audience_is_401(
+        self, client: AsyncClient, settings: Settings, claim: str
+    ) -> None:
+        # Same key, other service: a token minted for (or by) it must not work here.
+        user = await create_user(client)
+        claims = claims_for(user["id"], **{claim: "another-service"})
         token = jwt.encode(claims, secret_key(settings), algorithm="HS256")
 
         response = await client.get(ME, headers=bearer(token))

@@ -4,14 +4,16 @@ import uuid
 from typing import Any
 from unittest.mock import ANY
 
+{% if cookiecutter.auth == "none" -%}
 import pytest
+{% endif -%}
 from httpx import AsyncClient
 {%- if cookiecutter.auth == "jwt" %}
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 {%- endif %}
 
-from src.tests.factories import {% if cookiecutter.auth == "jwt" %}auth_headers, create_item, create_user{% else %}create_item{% endif %}
+from src.tests.factories import {% if cookiecutter.auth == "jwt" %}auth_headers, {% endif %}create_item
 {% if cookiecutter.auth == "jwt" -%}
 from src.tests.problems import assert_problem, assert_unauthorized, without_request_identity
 {%- else -%}
@@ -20,18 +22,6 @@ from src.tests.problems import assert_problem
 
 ITEMS = "/api/v1/items"
 {%- if cookiecutter.auth == "jwt" %}
-
-
-@pytest.fixture
-async def me(client: AsyncClient) -> dict[str, Any]:
-    """The user making the requests."""
-    return await create_user(client)
-
-
-@pytest.fixture
-async def headers(client: AsyncClient, me: dict[str, Any]) -> dict[str, str]:
-    """The Authorization header that acts as `me`."""
-    return await auth_headers(client, me["email"])
 
 
 async def make_item(
