@@ -39,7 +39,8 @@ def combination(name: str, **answers: str) -> ParameterSet:
 COMBINATIONS = [
     combination("defaults"),
     combination("auth-none", auth="none"),
-    combination("python-3.13", python_version="3.13"),
+    # The image on Python 3.13, in a project without CI.
+    combination("python-3.13-no-github-actions", python_version="3.13", github_actions="false"),
     combination(
         "awkward-answers",
         project_name=AWKWARD_ANSWER,
@@ -50,7 +51,6 @@ COMBINATIONS = [
     ),
     # docker and github_actions meet in the CI's image job and Dependabot's ecosystems.
     combination("no-docker", docker="false"),
-    combination("no-github-actions", github_actions="false"),
     # Everything optional left out: the smallest project the template writes.
     combination("minimal", docker="false", github_actions="false", auth="none"),
 ]
