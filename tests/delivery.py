@@ -30,6 +30,11 @@ ENV_LINE = re.compile(r"^([A-Z_][A-Z0-9_]*)=(.*)$", re.MULTILINE)
 PROBE_URL = re.compile(r"http://127\.0\.0\.1:(\d+)(/[\w/]*)")
 
 
+def interpolate(text: str, env: Mapping[str, str]) -> str:
+    """Resolve compose's `${NAME}` and `${NAME:?message}` from env, as compose does."""
+    return re.sub(r"\$\{([A-Z_][A-Z0-9_]*)[^}]*\}", lambda found: env[found[1]], text)
+
+
 def lint(*command: str | Path) -> str:
     """Run a linter; assert it found nothing (exit 0) and return what it printed."""
     result = subprocess.run(
