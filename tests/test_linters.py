@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from baking import ROOT
-from delivery import ACTIONLINT, TOOLS, actionlint, schema_check
+from delivery import TOOLS, actionlint, actionlint_command, schema_check
 
 TEMPLATE_WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
@@ -62,7 +62,7 @@ def test_actionlint_objects_to_an_unknown_expression(tmp_path: Path) -> None:
         "    steps:\n      - run: echo ${{ github.no_such_thing }}\n",
     )
 
-    assert "no_such_thing" in findings(ACTIONLINT, workflow)
+    assert "no_such_thing" in findings(*actionlint_command(), workflow)
 
 
 @pytest.mark.parametrize("workflow", TEMPLATE_WORKFLOWS, ids=lambda path: path.name)
