@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness import db, flood, load, profile, project, report
+from harness import db, flood, jobs, load, profile, project, report
 from harness.load import Endpoint, Result
 from harness.report import NAIVE, OURS, Key
 from harness.setup import Bench
@@ -68,6 +68,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--skip-flood", action="store_true", help="skip the abuse scenarios")
     parser.add_argument(
         "--flood-only", action="store_true", help="only the abuse scenarios: no references, wrk"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=2000, help="jobs per kind in the job benchmark (arq bake)"
+    )
+    parser.add_argument("--skip-jobs", action="store_true", help="skip the job benchmark")
+    parser.add_argument(
+        "--jobs-only", action="store_true", help="only the job benchmark (no wrk, no references)"
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        help="Redis for the job benchmark (default: env BENCH_REDIS_URL or local database 0)",
     )
     parser.add_argument(
         "--refs-only",
@@ -276,12 +288,23 @@ def write_profiles(bench: Bench, endpoints: list[Endpoint], args: argparse.Names
     log(f"profiles: {summary} (the .folded files open in https://www.speedscope.app)")
 
 
+def print_jobs(bench: Bench, args: argparse.Namespace) -> None:
+    """Bake with arq, measure the job path, and print its table."""
+    log(f"job benchmark: {args.jobs} jobs of each kind through one worker")
+    rows = jobs.measure(bench, args.template, args.redis_url, args.jobs)
+    print()
+    print(report.key_value_table("jobs (arq, one worker, Redis and PostgreSQL local)", rows))
+
+
 def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     """Set everything up, measure, and print."""
     workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
     bench = Bench(db.Postgres(args.postgres_url), workdir, args.port, args.pool_size)
     bench.facts.append(load_average())
     stack.callback(bench.drop_databases)
+    if args.jobs_only:
+        print_jobs(bench, args)
+        return
     if args.flood_only:
         bench.setup_ours(stack, args.template)
         print_report(bench, {}, abuse_scenarios(bench, stack), args)
@@ -303,6 +326,8 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     bench.facts += session_facts(bench, before, after) + rss_facts(bench)
     abuse = [] if args.skip_flood or args.refs_only else abuse_scenarios(bench, stack)
     print_report(bench, rounds, abuse, args)
+    if not (args.skip_jobs or args.refs_only):
+        print_jobs(bench, args)
     if args.profile:
         write_profiles(bench, endpoints, args)
 
@@ -310,7 +335,8 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
 def main() -> int:
     """Entry point: run the benchmark, always stopping what it started."""
     args = parse_args()
-    load.ensure_wrk()
+    if not args.jobs_only:
+        load.ensure_wrk()
     with contextlib.ExitStack() as stack:
         try:
             run(args, stack)

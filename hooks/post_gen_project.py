@@ -19,6 +19,7 @@ from typing import TypeAlias
 # Cookiecutter renders this file with Jinja; the unrendered file still imports (see tests).
 PROJECT_SLUG = "{{ (cookiecutter.project_slug | tojson)[1:-1] }}"
 AUTH = "{{ (cookiecutter.auth | tojson)[1:-1] }}"
+BACKGROUND_JOBS = "{{ (cookiecutter.background_jobs | tojson)[1:-1] }}"
 
 
 def yes(rendered: str) -> bool:
@@ -46,6 +47,14 @@ OPTION_ONLY_PATHS: Mapping[tuple[str, Answer], tuple[str, ...]] = {
         "src/tests/api/v1/test_user_access.py",
         "src/tests/test_cli.py",
         "src/tests/test_passwords.py",
+    ),
+    ("background_jobs", "arq"): (
+        "src/worker.py",
+        "src/jobs",
+        "src/repositories/welcome.py",
+        "src/services/welcome.py",
+        "src/tests/jobs",
+        "src/tests/test_rate_limits_in_redis.py",
     ),
     ("docker", True): ("Dockerfile", ".dockerignore", "compose.yaml"),
     ("github_actions", True): (".github",),
@@ -168,7 +177,12 @@ def install(root: Path, slug: str) -> str | None:
 def main() -> int:
     """Prune, write `.env`, sync; a failed or offline `uv sync` only prints one line."""
     root = Path.cwd()
-    answers: dict[str, Answer] = {"auth": AUTH, "docker": DOCKER, "github_actions": GITHUB_ACTIONS}
+    answers: dict[str, Answer] = {
+        "auth": AUTH,
+        "background_jobs": BACKGROUND_JOBS,
+        "docker": DOCKER,
+        "github_actions": GITHUB_ACTIONS,
+    }
     remove_paths(root, unselected_paths(answers))
     write_env(root, PROJECT_SLUG)
     if os.environ.get(SKIP_UV_VARIABLE) != "1":

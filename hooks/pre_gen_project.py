@@ -34,6 +34,7 @@ RESERVED_NAMES = frozenset(
     {
         "alembic",
         "argon2-cffi",
+        "arq",
         "asyncpg",
         "email-validator",
         "fastapi",
@@ -48,6 +49,7 @@ RESERVED_NAMES = frozenset(
         "pyjwt",
         "pytest",
         "pytest-asyncio",
+        "redis",
         "ruff",
         "sqlalchemy",
         "starlette",

@@ -53,15 +53,22 @@ COMBINATIONS = [
     combination("no-docker", docker="false"),
     # Everything optional left out: the smallest project the template writes.
     combination("minimal", docker="false", github_actions="false", auth="none"),
+    # Jobs meet auth in the user service, docker in compose, github_actions in CI's Redis.
+    combination("arq", background_jobs="arq"),
+    combination("arq-auth-none-no-docker", background_jobs="arq", auth="none", docker="false"),
 ]
 
 pytestmark = pytest.mark.parametrize("baked", COMBINATIONS, indirect=True)
 
 UNRENDERED = re.compile(r"\{\{-?\s*cookiecutter|\{%|%\}")
-# Words that only an option's own files and lines use: none may remain when it is off.
+# Words that only an option's own files and lines use: none may remain when the option has
+# the answer that switches it off, and some show when it has another.
 TRACES = {
-    "docker": re.compile(r"docker|compose", re.IGNORECASE),
-    "github_actions": re.compile(r"github|workflow|dependabot", re.IGNORECASE),
+    ("docker", False): re.compile(r"docker|compose", re.IGNORECASE),
+    ("github_actions", False): re.compile(r"github|workflow|dependabot", re.IGNORECASE),
+    ("background_jobs", "none"): re.compile(
+        r"\barq\b|REDIS_|redis://|^\s+redis:|src\.worker|job_queue", re.IGNORECASE | re.MULTILINE
+    ),
 }
 # Written by uv, not by the template: it names packages, not options.
 GENERATED_BY_TOOLS = frozenset({Path("uv.lock")})
@@ -116,7 +123,7 @@ class TestStructure:
                 assert missing == []
 
     def test_options_switched_off_leave_no_trace_in_any_file(self, baked: Baked) -> None:
-        off = [pattern for option, pattern in TRACES.items() if baked.answer(option) is False]
+        off = [pattern for (option, unset), pattern in TRACES.items() if baked.answer(option) == unset]
         traces = [
             f"{path}: {match.group()}"
             for path, text in text_files(baked)
@@ -127,6 +134,13 @@ class TestStructure:
         ]
 
         assert traces == []
+
+    def test_options_switched_on_show_their_traces(self, baked: Baked) -> None:
+        on = [pattern for (option, unset), pattern in TRACES.items() if baked.answer(option) != unset]
+        texts = [text for path, text in text_files(baked) if path not in GENERATED_BY_TOOLS]
+        unseen = [pattern.pattern for pattern in on if not any(map(pattern.search, texts))]
+
+        assert unseen == []
 
     def test_no_empty_folders_are_left(self, baked: Baked) -> None:
         folders = (baked.project / path for path in baked.paths())

@@ -139,6 +139,7 @@ class TestRendering:
             "author_name": AWKWARD,
             "author_email": "zoe+tpl@example.com",
             "auth": "none",
+            "background_jobs": "arq",
             "docker": True,
             "github_actions": True,
         }
@@ -150,6 +151,7 @@ class TestRendering:
         assert pre_module["AUTHOR_NAME"] == AWKWARD
         assert post_module["PROJECT_SLUG"] == "cafe"
         assert post_module["AUTH"] == "none"
+        assert post_module["BACKGROUND_JOBS"] == "arq"
 
     @pytest.mark.parametrize("docker", [True, False])
     def test_yes_no_answers_arrive_as_booleans(self, tmp_path: Path, docker: bool) -> None:
@@ -163,21 +165,32 @@ class TestRendering:
         assert post_module["GITHUB_ACTIONS"] is not docker
 
 
-DEFAULT_ANSWERS: dict[str, post.Answer] = {"auth": "jwt", "docker": True, "github_actions": True}
+EVERYTHING_ON: dict[str, post.Answer] = {
+    "auth": "jwt",
+    "background_jobs": "arq",
+    "docker": True,
+    "github_actions": True,
+}
 
 
 class TestPruning:
-    def test_the_defaults_keep_every_file(self) -> None:
-        assert post.unselected_paths(DEFAULT_ANSWERS) == []
+    def test_every_option_on_keeps_every_file(self) -> None:
+        assert post.unselected_paths(EVERYTHING_ON) == []
 
     def test_auth_none_selects_the_jwt_only_paths(self) -> None:
-        assert post.unselected_paths({**DEFAULT_ANSWERS, "auth": "none"}) == list(
+        assert post.unselected_paths({**EVERYTHING_ON, "auth": "none"}) == list(
             post.OPTION_ONLY_PATHS[("auth", "jwt")]
         )
 
     @pytest.mark.parametrize("option", ["docker", "github_actions"])
+    def test_no_background_jobs_selects_the_arq_only_paths(self) -> None:
+        assert post.unselected_paths({**EVERYTHING_ON, "background_jobs": "none"}) == list(
+            post.OPTION_ONLY_PATHS[("background_jobs", "arq")]
+        )
+
+    @pytest.mark.parametrize("option", ["docker", "github_actions"])
     def test_a_no_selects_the_paths_of_that_yes_no_option(self, option: str) -> None:
-        assert post.unselected_paths({**DEFAULT_ANSWERS, option: False}) == list(
+        assert post.unselected_paths({**EVERYTHING_ON, option: False}) == list(
             post.OPTION_ONLY_PATHS[(option, True)]
         )
 
@@ -346,11 +359,14 @@ class TestPostGenMain:
         (tmp_path / ".env.example").write_text(ENV_EXAMPLE)
         (tmp_path / "src").mkdir()
         (tmp_path / "src" / "tokens.py").write_text("")
+        (tmp_path / "src" / "jobs").mkdir()
+        (tmp_path / "src" / "jobs" / "queue.py").write_text("")
         monkeypatch.chdir(tmp_path)
         monkeypatch.setattr(post, "PROJECT_SLUG", "svc")
         monkeypatch.setattr(post, "AUTH", "none")
         monkeypatch.setattr(post, "DOCKER", False)
         monkeypatch.setattr(post, "GITHUB_ACTIONS", True)
+        monkeypatch.setattr(post, "BACKGROUND_JOBS", "none")
         monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
         monkeypatch.delenv(post.SKIP_UV_VARIABLE, raising=False)
         return tmp_path
@@ -378,6 +394,7 @@ class TestPostGenMain:
         assert err.count("\n") == 1
         assert (project / ".env").is_file()
         assert not (project / "src" / "tokens.py").exists()
+        assert not (project / "src" / "jobs").exists()
 
     def test_skip_variable_skips_uv_silently(
         self, project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -94,6 +94,17 @@ def seed_items(pg: Postgres, database: str, owner_id: str, count: int) -> None:
     )
 
 
+def seed_users(pg: Postgres, database: str, count: int) -> None:
+    """Insert count users nobody has welcomed yet (for the welcome job's benchmark)."""
+    pg.psql(
+        database,
+        "INSERT INTO users (id, email, display_name, hashed_password)"
+        " SELECT gen_random_uuid(), 'seed' || g || '@example.com', 'Seed ' || g, 'unused'"
+        f" FROM generate_series(1, {count}) AS g",
+        "VACUUM ANALYZE users",
+    )
+
+
 def reset_items(pg: Postgres, database: str) -> None:
     """Delete the items a create round added, so every round sees the same table."""
     pg.psql(

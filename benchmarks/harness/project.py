@@ -47,12 +47,15 @@ def _timed(argv: list[str], cwd: Path, env: dict[str, str], *, check: bool = Tru
     return elapsed
 
 
-def bake(template: Path, output: Path) -> tuple[Path, float]:
-    """Bake the default project (its post-gen hook runs `uv sync`); return it and the time."""
+def bake(template: Path, output: Path, *answers: str) -> tuple[Path, float]:
+    """Bake the project (defaults, or `key=value` answers); return it and the time taken.
+
+    The post-gen hook runs `uv sync`.
+    """
     output.mkdir(parents=True)
     uvx = shutil.which("uvx") or "uvx"
     argv = [uvx, "--from", "cookiecutter", "cookiecutter", "--no-input", "-o", str(output)]
-    seconds = _timed([*argv, str(template)], cwd=output, env=uv_env())
+    seconds = _timed([*argv, str(template), *answers], cwd=output, env=uv_env())
     (project,) = output.iterdir()
     if not (project / ".venv" / "bin" / "python").exists():
         msg = f"the bake has no .venv: did the post-gen `uv sync` run? ({project})"

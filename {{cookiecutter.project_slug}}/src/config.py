@@ -1,11 +1,12 @@
 """Application settings, read from the environment and the project's `.env` file."""
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
 
 from limits import parse
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Found next to pyproject.toml whatever the working directory (tests, alembic, uvicorn).
@@ -45,6 +46,14 @@ class Settings(BaseSettings):
     DB_POOL_SIZE: int = Field(default=20, ge=1)
     DB_POOL_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
     DB_CONNECT_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0)
+{%- if cookiecutter.background_jobs == "arq" %}
+
+    # The job queue and the rate-limit counts: redis://[[user]:password@]host:6379/<db>.
+    REDIS_URL: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
+    REDIS_TIMEOUT_SECONDS: float = Field(default=2.0, gt=0)
+    # Starts the job queue's name and the rate-limit keys: services sharing a Redis differ.
+    REDIS_PREFIX: str = Field(default="{{ cookiecutter.project_slug }}", min_length=1)
+{%- endif %}
 {%- if cookiecutter.auth == "jwt" %}
 
     # Required in every environment: without it no token can be signed or checked.
@@ -61,7 +70,7 @@ class Settings(BaseSettings):
     FORWARDED_ALLOW_IPS: Annotated[list[str], NoDecode] = []
 
     MAX_REQUEST_BODY_BYTES: int = Field(default=1024 * 1024, ge=1)
-    # "N/second|minute|hour|day" (the `limits` notation); counted per process, see README.
+    # "N/second|minute|hour|day" (the `limits` notation); counted {% if cookiecutter.background_jobs == "arq" %}in Redis{% else %}per process{% endif %}, see README.
 {%- if cookiecutter.auth == "jwt" %}
     RATE_LIMIT_LOGIN_PER_ADDRESS: str = "20/minute"
     RATE_LIMIT_LOGIN_PER_ACCOUNT: str = "5/minute"
@@ -122,6 +131,17 @@ class Settings(BaseSettings):
             msg = 'must read like "20/minute" (N per second, minute, hour or day)'
             raise ValueError(msg) from exc
         return value
+{%- if cookiecutter.background_jobs == "arq" %}
+
+    @field_validator("REDIS_URL", mode="after")
+    @classmethod
+    def _require_redis_scheme(cls, value: SecretStr) -> SecretStr:
+        """Refuse anything but a Redis URL, naming the expected form."""
+        if not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
+            msg = "must be a Redis URL such as redis://host:6379/0 (rediss:// for TLS)"
+            raise ValueError(msg)
+        return value
+{%- endif %}
 {%- if cookiecutter.auth == "jwt" %}
 
     @field_validator("SECRET_KEY")
@@ -168,9 +188,27 @@ class Settings(BaseSettings):
     def is_production(self) -> bool:
         """Whether the service runs in production."""
         return self.ENVIRONMENT == "production"
+{%- if cookiecutter.background_jobs == "arq" %}
+
+    @property
+    def job_queue_name(self) -> str:
+        """The Redis sorted set the API fills with jobs and the workers empty."""
+        return f"{self.REDIS_PREFIX}:jobs"
+{%- endif %}
 
 
 @lru_cache
 def get_settings() -> Settings:
     """Return the process-wide settings, read once."""
     return Settings()
+
+
+def load_settings() -> Settings:
+    """Return the process-wide settings, or stop with one line naming what is wrong."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
+        )
+        sys.exit(f"ERROR: invalid settings: {problems}")

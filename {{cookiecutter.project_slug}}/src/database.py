@@ -1,6 +1,7 @@
 """One application's engine and session factory, and the per-request unit of work."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -49,6 +50,15 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """Open a session outside any request, in a transaction committed if the block succeeds.
+
+        For work that is not a request's: a job, or a task after the response.
+        """
+        async with self.sessions() as session, session.begin():
+            yield session
 
 
 async def get_db(request: Request) -> AsyncIterator[AsyncSession]:

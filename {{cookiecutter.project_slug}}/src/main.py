@@ -1,19 +1,20 @@
 """The FastAPI application: settings, logging, middleware, routers and error handlers."""
 
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI
-from pydantic import ValidationError
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from src import __version__
 from src.api.openapi import document_problems, operation_id
 from src.api.routes import all_routes
-from src.config import Settings, get_settings
+from src.config import Settings, get_settings, load_settings
 from src.database import Database
+{%- if cookiecutter.background_jobs == "arq" %}
+from src.jobs.queue import ArqJobQueue, connect
+{%- endif %}
 from src.logging_config import configure_logging
 from src.middleware.body_limit import BodyLimitMiddleware
 from src.middleware.cors import ProblemCORSMiddleware
@@ -33,7 +34,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Build what the app's settings call for; release it all on shutdown."""
     settings: Settings = app.state.settings
     app.state.database = Database(settings)
+{%- if cookiecutter.background_jobs == "arq" %}
+    app.state.job_queue = ArqJobQueue(connect(settings))
+    # One pool of Redis connections for the queue and the counts, closed with the queue.
+    redis = app.state.job_queue.redis.connection_pool
+    app.state.rate_limiter = RateLimiter(settings, create_storage(settings, redis))
+{%- else %}
     app.state.rate_limiter = RateLimiter(settings, create_storage(settings))
+{%- endif %}
 {%- if cookiecutter.auth == "jwt" %}
     app.state.password_hasher = PasswordHasher(settings)
 {%- endif %}
@@ -45,6 +53,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.password_hasher.shutdown()
 {%- endif %}
         await app.state.database.dispose()
+{%- if cookiecutter.background_jobs == "arq" %}
+        await app.state.job_queue.close()
+{%- endif %}
         log.info("application_stopped")
 
 
@@ -89,17 +100,6 @@ def add_middleware(app: FastAPI, settings: Settings) -> None:
         # The client address of trusted proxies' requests becomes the one they forwarded for.
         # Run uvicorn with --no-proxy-headers, so this setting is the only one that decides.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.FORWARDED_ALLOW_IPS)
-
-
-def load_settings() -> Settings:
-    """Return the process-wide settings, or stop with one line naming what is wrong."""
-    try:
-        return get_settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
-        )
-        sys.exit(f"ERROR: invalid settings: {problems}")
 
 
 configure_logging(load_settings())

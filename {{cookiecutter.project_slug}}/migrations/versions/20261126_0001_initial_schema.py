@@ -27,6 +27,9 @@ def upgrade() -> None:
         sa.Column("hashed_password", sa.String(length=255), nullable=False),
         sa.Column("token_version", sa.Integer(), server_default="0", nullable=False),
 {%- endif %}
+{%- if cookiecutter.background_jobs == "arq" %}
+        sa.Column("welcomed_at", sa.DateTime(timezone=True), nullable=True),
+{%- endif %}
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -43,6 +46,15 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_users_email"), "users", ["email"], unique=True)
     op.create_index("ix_users_created_at_id", "users", ["created_at", "id"], unique=False)
+{%- if cookiecutter.background_jobs == "arq" %}
+    op.create_index(
+        "ix_users_not_welcomed",
+        "users",
+        ["created_at"],
+        unique=False,
+        postgresql_where=sa.text("welcomed_at IS NULL"),
+    )
+{%- endif %}
     op.create_table(
         "items",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -84,6 +96,11 @@ def downgrade() -> None:
     op.drop_index("ix_items_created_at_id", table_name="items")
 {%- endif %}
     op.drop_table("items")
+{%- if cookiecutter.background_jobs == "arq" %}
+    op.drop_index(
+        "ix_users_not_welcomed", table_name="users", postgresql_where=sa.text("welcomed_at IS NULL")
+    )
+{%- endif %}
     op.drop_index("ix_users_created_at_id", table_name="users")
     op.drop_index(op.f("ix_users_email"), table_name="users")
     op.drop_table("users")

@@ -1,16 +1,21 @@
 """Dependency wiring: the only place where services meet their repositories."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 {% if cookiecutter.auth == "jwt" -%}
 import structlog
 {% endif -%}
-from fastapi import Depends, Request
+from fastapi import BackgroundTasks, Depends, Request
 {%- if cookiecutter.auth == "jwt" %}
 from fastapi.security import OAuth2PasswordBearer
 {%- endif %}
 
-from src.database import DbSession
+from src.background import run_after_response
+from src.database import Database, DbSession
+{%- if cookiecutter.background_jobs == "arq" %}
+from src.jobs.queue import ArqJobQueue
+{%- endif %}
 {%- if cookiecutter.auth == "jwt" %}
 from src.passwords import PasswordHasher
 {%- endif %}
@@ -22,7 +27,7 @@ from src.repositories.user import UserRepository
 from src.schemas.user import UserOut
 from src.services.auth import AuthService, SignInService
 {%- endif %}
-from src.services.health import HealthService
+from src.services.health import HealthService, Probe
 from src.services.item import ItemService
 from src.services.user import UserService
 
@@ -45,14 +50,45 @@ def password_hasher(request: Request) -> PasswordHasher:
 {%- endif %}
 
 
-async def get_health_service(session: DbSession) -> HealthService:
+{%- if cookiecutter.background_jobs == "arq" %}
+
+
+def job_queue(request: Request) -> ArqJobQueue:
+    """Return the application's job queue."""
+    queue: ArqJobQueue = request.app.state.job_queue
+    return queue
+{%- endif %}
+
+
+async def get_health_service({% if cookiecutter.background_jobs == "arq" %}request: Request, {% endif %}session: DbSession) -> HealthService:
     """Provide the health service."""
-    return HealthService(HealthRepository(session))
+    probes: dict[str, Probe] = {"the database": HealthRepository(session).database_answers}
+{%- if cookiecutter.background_jobs == "arq" %}
+    probes["Redis"] = job_queue(request).reachable
+{%- endif %}
+    return HealthService(probes)
 
 
 async def get_user_service(request: Request, session: DbSession) -> UserService:
     """Provide the user service."""
-    return UserService(UserRepository(session), {% if cookiecutter.auth == "jwt" %}password_hasher(request), {% endif %}client_limits(request))
+    return UserService(
+        UserRepository(session),
+{%- if cookiecutter.auth == "jwt" %}
+        password_hasher(request),
+{%- endif %}
+        client_limits(request),
+{%- if cookiecutter.background_jobs == "arq" %}
+        job_queue(request),
+{%- endif %}
+    )
+
+
+async def log_user_count(request: Request) -> None:
+    """Log the number of users; runs after the response, in a unit of work of its own."""
+    database: Database = request.app.state.database
+    async with database.unit_of_work() as session:
+        users = await get_user_service(request, session)
+        await users.log_total()
 
 
 async def get_item_service(session: DbSession) -> ItemService:
@@ -60,6 +96,19 @@ async def get_item_service(session: DbSession) -> ItemService:
     return ItemService(ItemRepository(session))
 
 
+class AfterResponse:
+    """Runs work once the response is sent, in this process (see src/background.py)."""
+
+    def __init__(self, request: Request, tasks: BackgroundTasks) -> None:
+        self.request = request
+        self.tasks = tasks
+
+    def run(self, work: Callable[[Request], Awaitable[None]]) -> None:
+        """Run `work(request)` after the response, in a unit of work of its own."""
+        run_after_response(self.tasks, work, self.request)
+
+
+AfterResponseDep = Annotated[AfterResponse, Depends()]
 HealthServiceDep = Annotated[HealthService, Depends(get_health_service)]
 UserServiceDep = Annotated[UserService, Depends(get_user_service)]
 ItemServiceDep = Annotated[ItemService, Depends(get_item_service)]

@@ -16,7 +16,7 @@ async def live() -> DataResponse[HealthOut]:
     return DataResponse(data=HealthOut())
 
 
-@router.get("/ready", responses={503: {"description": "The database cannot be reached."}})
+@router.get("/ready", responses={503: {"description": "A dependency cannot be reached."}})
 async def ready(health: HealthServiceDep) -> DataResponse[HealthOut]:
-    """Answer 200 only when the database answers too."""
+    """Answer 200 only when the database{% if cookiecutter.background_jobs == "arq" %} and Redis{% endif %} can be reached too."""
     return DataResponse(data=await health.readiness())

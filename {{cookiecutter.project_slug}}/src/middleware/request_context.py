@@ -49,16 +49,20 @@ class RequestContextMiddleware:
         request_id = inbound_request_id(scope) or new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         request_id_header = (REQUEST_ID_HEADER, request_id.encode())
-        response: dict[str, int] = {}
+        response: dict[str, float] = {}
         started = time.perf_counter()
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
 
         async def send_with_request_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            starts = message["type"] == "http.response.start"
+            if starts:
                 response["status"] = message["status"]
                 message["headers"] = [*message.get("headers", ()), request_id_header]
             await send(message)
+            if not starts and not message.get("more_body", False):
+                # Background tasks run after the last body chunk: the line times the answer.
+                response["sent"] = time.perf_counter()
 
         try:
             await self.app(scope, receive, send_with_request_id)
@@ -69,11 +73,12 @@ class RequestContextMiddleware:
             crash = problem_response(scope, 500, "An unexpected error occurred.")
             await crash(scope, receive, send_with_request_id)
         finally:
+            finished = response.get("sent") or time.perf_counter()
             log.info(
                 "http_request",
                 method=scope["method"],
                 path=scope["path"],
-                status_code=response.get("status", 500),
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                status_code=int(response.get("status", 500)),
+                duration_ms=round((finished - started) * 1000, 2),
             )
             structlog.contextvars.clear_contextvars()

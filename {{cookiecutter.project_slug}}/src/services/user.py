@@ -8,6 +8,9 @@ import structlog
 from pydantic import SecretStr
 
 from src.errors import ConflictError, NotFoundError, PermissionDeniedError
+{%- if cookiecutter.background_jobs == "arq" %}
+from src.jobs import JobQueue, welcome_job
+{%- endif %}
 from src.models import User
 from src.passwords import PasswordHasher
 from src.rate_limits import ClientLimits
@@ -31,11 +34,22 @@ def secret(value: SecretStr | None) -> str:
 
 class UserService:
     """Creates accounts; each user reads, changes and deletes itself, an administrator anyone."""
+{%- if cookiecutter.background_jobs == "arq" %}
+
+    def __init__(
+        self, users: UserRepository, hasher: PasswordHasher, limits: ClientLimits, jobs: JobQueue
+    ) -> None:
+        self.users = users
+        self.hasher = hasher
+        self.limits = limits
+        self.jobs = jobs
+{%- else %}
 
     def __init__(self, users: UserRepository, hasher: PasswordHasher, limits: ClientLimits) -> None:
         self.users = users
         self.hasher = hasher
         self.limits = limits
+{%- endif %}
 
     async def create(self, user_in: UserCreate) -> UserOut:
         """Register a user; the password is hashed before the database is touched."""
@@ -49,6 +63,11 @@ class UserService:
         except DuplicateError as exc:
             raise ConflictError(EMAIL_TAKEN) from exc
         log.info("user_created", user_id=str(user.id))
+{%- if cookiecutter.background_jobs == "arq" %}
+        # Inside the unit of work: with Redis down the sign-up fails whole (503), so no user
+        # is left without its welcome job.
+        await self.jobs.enqueue(welcome_job(user.id))
+{%- endif %}
         return UserOut.model_validate(user)
 
     async def get(self, actor: UserOut, user_id: uuid.UUID) -> UserOut:
@@ -62,6 +81,10 @@ class UserService:
         users = await self.users.list_page(page.limit, page.offset)
         total = await self.users.count()
         return page_of([UserOut.model_validate(user) for user in users], total, page)
+
+    async def log_total(self) -> None:
+        """Log how many users there are (a metric, emitted after each sign-up)."""
+        log.info("users_counted", total=await self.users.count())
 
     async def update(self, actor: UserOut, user_id: uuid.UUID, changes: UserUpdate) -> UserOut:
         """Apply a partial change; a new email or password needs the caller's own password."""
@@ -132,6 +155,9 @@ import uuid
 import structlog
 
 from src.errors import ConflictError, NotFoundError
+{%- if cookiecutter.background_jobs == "arq" %}
+from src.jobs import JobQueue, welcome_job
+{%- endif %}
 from src.models import User
 from src.rate_limits import ClientLimits
 from src.repositories.base import DuplicateError
@@ -147,9 +173,12 @@ EMAIL_TAKEN = "A user with this email address already exists."
 class UserService:
     """Creates, reads, changes and deletes users."""
 
-    def __init__(self, users: UserRepository, limits: ClientLimits) -> None:
+    def __init__(self, users: UserRepository, limits: ClientLimits{% if cookiecutter.background_jobs == "arq" %}, jobs: JobQueue{% endif %}) -> None:
         self.users = users
         self.limits = limits
+{%- if cookiecutter.background_jobs == "arq" %}
+        self.jobs = jobs
+{%- endif %}
 
     async def create(self, user_in: UserCreate) -> UserOut:
         """Register a user."""
@@ -160,6 +189,11 @@ class UserService:
         except DuplicateError as exc:
             raise ConflictError(EMAIL_TAKEN) from exc
         log.info("user_created", user_id=str(user.id))
+{%- if cookiecutter.background_jobs == "arq" %}
+        # Inside the unit of work: with Redis down the sign-up fails whole (503), so no user
+        # is left without its welcome job.
+        await self.jobs.enqueue(welcome_job(user.id))
+{%- endif %}
         return UserOut.model_validate(user)
 
     async def get(self, user_id: uuid.UUID) -> UserOut:
@@ -171,6 +205,10 @@ class UserService:
         users = await self.users.list_page(page.limit, page.offset)
         total = await self.users.count()
         return page_of([UserOut.model_validate(user) for user in users], total, page)
+
+    async def log_total(self) -> None:
+        """Log how many users there are (a metric, emitted after each sign-up)."""
+        log.info("users_counted", total=await self.users.count())
 
     async def update(self, user_id: uuid.UUID, changes: UserUpdate) -> UserOut:
         """Apply a partial change to a user."""

@@ -11,6 +11,9 @@ import io
 import json
 import logging
 import os
+{%- if cookiecutter.background_jobs == "arq" %}
+import secrets
+{%- endif %}
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
@@ -36,6 +39,9 @@ from src.tests.database import (
 {%- if cookiecutter.auth == "jwt" %}
 from src.tests.factories import auth_headers, create_user
 {%- endif %}
+{%- if cookiecutter.background_jobs == "arq" %}
+from src.tests.jobs.isolation import forget_queue
+{%- endif %}
 
 TEST_ENVIRONMENT = {
 {%- if cookiecutter.auth == "jwt" %}
@@ -48,6 +54,10 @@ TEST_ENVIRONMENT = {
     "RATE_LIMIT_LOGIN_PER_ACCOUNT": "10000/minute",
 {%- endif %}
     "RATE_LIMIT_SIGNUP_PER_ADDRESS": "10000/minute",
+{%- if cookiecutter.background_jobs == "arq" %}
+    # A job queue and rate-limit keys of this run's own (see src/tests/jobs/isolation.py).
+    "REDIS_PREFIX": f"{{ cookiecutter.project_slug }}:tests:{secrets.token_hex(8)}",
+{%- endif %}
 }
 # Text on top of bytes, as stdout is: JSON events are written to the buffer directly.
 LOG_STREAM = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
@@ -157,6 +167,18 @@ async def app(test_settings: Settings, engine: AsyncEngine) -> AsyncIterator[Fas
         yield application
 
 
+{%- if cookiecutter.background_jobs == "arq" %}
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def forget_redis_keys(app: FastAPI, test_settings: Settings) -> AsyncIterator[None]:
+    """Once the run is over, delete every key it left in Redis (and only those)."""
+    yield
+    await forget_queue(app.state.job_queue.redis, test_settings.job_queue_name)
+    await app.state.rate_limiter.storage.reset()
+{%- endif %}
+
+
 @pytest.fixture
 async def connection(
     engine: AsyncEngine, app: FastAPI, monkeypatch: pytest.MonkeyPatch
@@ -199,6 +221,7 @@ def serve(connection: AsyncConnection, monkeypatch: pytest.MonkeyPatch) -> Serve
     async def serving(application: FastAPI) -> AsyncIterator[AsyncClient]:
         async with running(application):
             join_transaction(application, connection, monkeypatch)
+            await application.state.rate_limiter.storage.reset()  # No attempts counted yet.
             async with http_client(application) as client:
                 yield client
 
@@ -215,6 +238,7 @@ def app_with(
     async def running_with(**changes: object) -> AsyncIterator[FastAPI]:
         async with running(create_app(test_settings.model_copy(update=changes))) as application:
             join_transaction(application, connection, monkeypatch)
+            await application.state.rate_limiter.storage.reset()  # No attempts counted yet.
             yield application
 
     return running_with

@@ -27,13 +27,21 @@ def files_in(package: str) -> list[Path]:
 
 # deps.py is the composition root: the one place where services meet repositories.
 ROUTERS = [path for path in files_in("api") if path.name != "deps.py"]
+ROUTERS_NEVER: tuple[str, ...] = ("src.repositories", "src.database", "src.models", "sqlalchemy")
+SERVICES_NEVER: tuple[str, ...] = ("src.database", "src.api", "sqlalchemy")
+{%- if cookiecutter.background_jobs == "arq" %}
+# Routers and services know the job queue only as src.jobs.JobQueue.
+QUEUE_INTERNALS = ("arq", "redis", "src.jobs.queue", "src.worker")
+ROUTERS_NEVER += QUEUE_INTERNALS
+SERVICES_NEVER += QUEUE_INTERNALS
+{%- endif %}
 
 
 @pytest.mark.parametrize(
     ("paths", "forbidden"),
     [
-        (ROUTERS, ("src.repositories", "src.database", "src.models", "sqlalchemy")),
-        (files_in("services"), ("src.database", "src.api", "sqlalchemy")),
+        (ROUTERS, ROUTERS_NEVER),
+        (files_in("services"), SERVICES_NEVER),
         (files_in("repositories"), ("src.database", "src.api", "src.services")),
     ],
     ids=["routers", "services", "repositories"],

@@ -4,7 +4,7 @@ import uuid
 
 from fastapi import APIRouter, {% if cookiecutter.auth == "jwt" %}HTTPException, {% endif %}status
 
-from src.api.deps import {% if cookiecutter.auth == "jwt" %}CurrentUser, {% endif %}UserServiceDep
+from src.api.deps import AfterResponseDep, {% if cookiecutter.auth == "jwt" %}CurrentUser, {% endif %}UserServiceDep, log_user_count
 from src.api.openapi import operation_id
 from src.api.v1 import PREFIX
 from src.schemas.common import DataResponse, Page, PageQuery
@@ -22,11 +22,15 @@ router = APIRouter(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(409, 429{% if cookiecutter.auth == "jwt" %}, 503{% endif %}),
+    responses=problem_responses(409, 429{% if cookiecutter.auth == "jwt" or cookiecutter.background_jobs == "arq" %}, 503{% endif %}),
 )
-async def create_user(user_in: UserCreate, users: UserServiceDep) -> DataResponse[UserOut]:
+async def create_user(
+    user_in: UserCreate, users: UserServiceDep, after_response: AfterResponseDep
+) -> DataResponse[UserOut]:
     """Register a new user."""
-    return DataResponse(data=await users.create(user_in))
+    user = await users.create(user_in)
+    after_response.run(log_user_count)
+    return DataResponse(data=user)
 {%- if cookiecutter.auth == "jwt" %}
 
 

@@ -32,4 +32,4 @@ async def test_not_ready_when_the_database_is_unreachable(test_settings: Setting
 
     assert response.status_code == 503
     assert response.headers["content-type"] == "application/problem+json"
-    assert response.json()["detail"] == "The database cannot be reached."
+    assert response.json()["detail"] == "Cannot reach the database."
