@@ -123,7 +123,7 @@ class TestStructure:
                 assert missing == []
 
     def test_options_switched_off_leave_no_trace_in_any_file(self, baked: Baked) -> None:
-        off = [pattern for (option, unset), pattern in TRACES.items() if baked.answer(option) == unset]
+        off = [pattern for (option, no), pattern in TRACES.items() if baked.answer(option) == no]
         traces = [
             f"{path}: {match.group()}"
             for path, text in text_files(baked)
@@ -136,7 +136,7 @@ class TestStructure:
         assert traces == []
 
     def test_options_switched_on_show_their_traces(self, baked: Baked) -> None:
-        on = [pattern for (option, unset), pattern in TRACES.items() if baked.answer(option) != unset]
+        on = [pattern for (option, no), pattern in TRACES.items() if baked.answer(option) != no]
         texts = [text for path, text in text_files(baked) if path not in GENERATED_BY_TOOLS]
         unseen = [pattern.pattern for pattern in on if not any(map(pattern.search, texts))]
 

@@ -155,7 +155,7 @@ class TestRendering:
 
     @pytest.mark.parametrize("docker", [True, False])
     def test_yes_no_answers_arrive_as_booleans(self, tmp_path: Path, docker: bool) -> None:
-        answers = {"project_slug": "svc", "auth": "jwt", "docker": docker}
+        answers = {"project_slug": "svc", "auth": "jwt", "background_jobs": "none", "docker": docker}
 
         post_module = render_hook(
             "post_gen_project", {**answers, "github_actions": not docker}, tmp_path
@@ -182,7 +182,6 @@ class TestPruning:
             post.OPTION_ONLY_PATHS[("auth", "jwt")]
         )
 
-    @pytest.mark.parametrize("option", ["docker", "github_actions"])
     def test_no_background_jobs_selects_the_arq_only_paths(self) -> None:
         assert post.unselected_paths({**EVERYTHING_ON, "background_jobs": "none"}) == list(
             post.OPTION_ONLY_PATHS[("background_jobs", "arq")]
