@@ -155,7 +155,7 @@ class TestRendering:
 
     @pytest.mark.parametrize("docker", [True, False])
     def test_yes_no_answers_arrive_as_booleans(self, tmp_path: Path, docker: bool) -> None:
-        answers = {"project_slug": "svc", "auth": "jwt", "background_jobs": "none", "docker": docker}
+        answers = {"project_slug": "svc", "auth": "jwt", "background_jobs": "arq", "docker": docker}
 
         post_module = render_hook(
             "post_gen_project", {**answers, "github_actions": not docker}, tmp_path
