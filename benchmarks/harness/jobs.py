@@ -25,7 +25,7 @@ def measure(bench: Bench, template: Path, redis_url: str, count: int) -> list[tu
             "DATABASE_URL": url,
             "SECRET_KEY": bench.secret_key,
             "REDIS_URL": redis_url,
-            "JOB_QUEUE_NAME": f"bench:{os.getpid()}",
+            "REDIS_PREFIX": f"bench:{os.getpid()}",
             "PYTHONPATH": str(bake_dir),
             "BENCH_JOBS_LOG": str(bench.workdir / "jobs.log"),
         }
