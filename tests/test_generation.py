@@ -38,7 +38,9 @@ def combination(name: str, **answers: str) -> ParameterSet:
 
 COMBINATIONS = [
     combination("defaults"),
-    combination("auth-none", auth="none"),
+    # Jobs meet auth in the user service, docker in compose and github_actions in CI's Redis:
+    # arq rides on a row with each auth, one with the image and one without.
+    combination("auth-none-arq", auth="none", background_jobs="arq"),
     # The image on Python 3.13, in a project without CI.
     combination("python-3.13-no-github-actions", python_version="3.13", github_actions="false"),
     combination(
@@ -50,12 +52,10 @@ COMBINATIONS = [
         author_email="zoe+tpl@example.com",
     ),
     # docker and github_actions meet in the CI's image job and Dependabot's ecosystems.
-    combination("no-docker", docker="false"),
+    combination("no-docker-arq", docker="false", background_jobs="arq"),
     # Everything optional left out: the smallest project the template writes.
     combination("minimal", docker="false", github_actions="false", auth="none"),
-    # Jobs meet auth in the user service, docker in compose, github_actions in CI's Redis.
-    combination("arq", background_jobs="arq"),
-    combination("arq-auth-none-no-docker", background_jobs="arq", auth="none", docker="false"),
+    combination("no-docker-arq", docker="false", background_jobs="arq"),
 ]
 
 pytestmark = pytest.mark.parametrize("baked", COMBINATIONS, indirect=True)
