@@ -55,7 +55,6 @@ COMBINATIONS = [
     combination("no-docker-arq", docker="false", background_jobs="arq"),
     # Everything optional left out: the smallest project the template writes.
     combination("minimal", docker="false", github_actions="false", auth="none"),
-    combination("no-docker-arq", docker="false", background_jobs="arq"),
 ]
 
 pytestmark = pytest.mark.parametrize("baked", COMBINATIONS, indirect=True)
