@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import {% if cookiecutter.background_jobs == "arq" %}RedisStorage{% else %}MemoryStorage{% endif %}, Storage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 {%- if cookiecutter.background_jobs == "arq" %}
 from redis.asyncio import ConnectionPool
@@ -52,7 +52,9 @@ class RateLimiter:
 
     def __init__(self, settings: Settings, storage: Storage) -> None:
         self.storage = storage
-        self.strategy = SlidingWindowCounterRateLimiter(storage)
+        # Exact: at most N attempts in any window, also across a window's turn (a counter
+        # approximation lets one more through there).
+        self.strategy = MovingWindowRateLimiter(storage)
 {%- if cookiecutter.auth == "jwt" %}
         self.login_per_address = parse(settings.RATE_LIMIT_LOGIN_PER_ADDRESS)
         self.login_per_account = parse(settings.RATE_LIMIT_LOGIN_PER_ACCOUNT)

@@ -1,5 +1,8 @@
 """Rate limits: {% if cookiecutter.auth == "jwt" %}sign-in per address and per account, {% endif %}sign-up per address; 429 with Retry-After."""
 
+import asyncio
+import math
+import time
 from contextlib import AbstractAsyncContextManager
 
 import pytest
@@ -63,6 +66,21 @@ class TestSignUp:
                 response = await second.post(USERS, json=user_body())
 
         assert response.status_code == 201
+
+    async def test_the_limit_holds_as_the_clock_turns_a_window(self, limited: AppWith) -> None:
+        # "1/second" means at most one in any second, not one per calendar second.
+        async with (
+            limited(RATE_LIMIT_SIGNUP_PER_ADDRESS="1/second") as app,
+            http_client(app) as client,
+        ):
+            await asyncio.sleep((0.8 - time.time() % 1) % 1)
+            turn = math.floor(time.time()) + 1
+            first = await client.post(USERS, json=user_body())
+            await asyncio.sleep(max(0.0, turn + 0.05 - time.time()))
+            response = await client.post(USERS, json=user_body())
+
+        assert first.status_code == 201
+        assert_limited(response)
 
 
 class TestClientAddress:
