@@ -23,7 +23,9 @@ def raise_duplicate_or_reraise(exc: IntegrityError) -> NoReturn:
     """Turn a unique violation into DuplicateError; raise any other integrity error as it is."""
     if getattr(exc.orig, "sqlstate", None) != UNIQUE_VIOLATION:
         raise exc
-    raise DuplicateError(getattr(exc.orig, "constraint_name", None)) from exc
+    # SQLAlchemy's DBAPI error does not name the constraint; asyncpg's, its cause, does.
+    driver_error = getattr(exc.orig, "__cause__", None)
+    raise DuplicateError(getattr(driver_error, "constraint_name", None)) from exc
 
 
 class UnsafeReleaseError(RuntimeError):

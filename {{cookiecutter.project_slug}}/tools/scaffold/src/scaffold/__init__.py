@@ -1,0 +1,1 @@
+"""Add an entity to this service through every layer, in the pattern `items` follows."""
