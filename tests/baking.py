@@ -65,6 +65,8 @@ class Combination:
 
     name: str
     answers: Mapping[str, str]
+    # `uv run scaffold` arguments, one command each, run once the project is baked.
+    scaffolds: tuple[tuple[str, ...], ...] = ()
 
     def answer(self, key: str) -> Answer:
         """Return the value the project receives for key."""

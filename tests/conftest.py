@@ -49,7 +49,10 @@ def bake(cookies: Cookies, monkeypatch: pytest.MonkeyPatch) -> Bake:
 
 @pytest.fixture(scope="session")
 def baked(request: pytest.FixtureRequest, cookies_session: Cookies) -> Iterator[Baked]:
-    """Bake one combination with the real hooks; its databases are dropped afterwards."""
+    """Bake one combination with the real hooks (then scaffold its entities, if it has some).
+
+    Its databases are dropped afterwards.
+    """
     combo: Combination = request.param
     database = f"tpl_{re.sub(r'[^a-z0-9]+', '_', combo.name)}_{secrets.token_hex(3)}"
     env = {
@@ -57,6 +60,9 @@ def baked(request: pytest.FixtureRequest, cookies_session: Cookies) -> Iterator[
         "TEST_DATABASE_URL": database_url(f"{database}_test"),
     }
     try:
-        yield bake_with(cookies_session, combo.answers, env)
+        baked = bake_with(cookies_session, combo.answers, env)
+        for arguments in combo.scaffolds:
+            baked.check("uv", "run", "scaffold", *arguments)
+        yield baked
     finally:
         drop_databases(database)

@@ -31,16 +31,47 @@ AWKWARD = 'Café "Zoë\'s" \\ #1 {{x}}'
 AWKWARD_ANSWER = 'Café "Zoë\'s" \\ #1 {% raw %}{{x}}{% endraw %}'
 
 
-def combination(name: str, **answers: str) -> ParameterSet:
+# Every field type, a reference to users and one to another scaffolded entity, optional
+# fields, defaults, unique and index: `uv run scaffold` before the checks, so every check and
+# the bake's own suite cover what it writes. With jwt the first two are owned by their users.
+EVERY_FIELD = (
+    "project",
+    "name:str:120",
+    "code:str:20:unique",
+    "notes:text?",
+    "hours:int:index",
+    "rate:float?",
+    "budget:decimal:10,2=0",
+    "done:bool=false",
+    "due:date?",
+    "starts_at:datetime",
+    "external_id:uuid:unique",
+    "status:enum:draft,active,done=draft",
+    "client:ref:client",
+    "reviewer:ref:user?",
+)
+PLAIN = ("client", "name:str:80", "email:str:320:unique?")
+TAG = ("tag", "label:str:40:unique", "weight:int=0")
+
+
+def scaffolds(*, owned: bool) -> tuple[tuple[str, ...], ...]:
+    """Return the scaffold commands of a row: with jwt, owned entities and a plain one."""
+    ownership = ("--owned",) if owned else ()
+    return ((*PLAIN, *ownership), (*EVERY_FIELD, *ownership), TAG)
+
+
+def combination(
+    name: str, scaffolded: tuple[tuple[str, ...], ...] = (), **answers: str
+) -> ParameterSet:
     """Return one parameter of COMBINATIONS, with its name as the test id."""
-    return pytest.param(Combination(name, answers), id=name)
+    return pytest.param(Combination(name, answers, scaffolded), id=name)
 
 
 COMBINATIONS = [
-    combination("defaults"),
+    combination("defaults", scaffolds(owned=True)),
     # Jobs meet auth in the user service, docker in compose and github_actions in CI's Redis:
     # arq rides on a row with each auth, one with the image and one without.
-    combination("auth-none-arq", auth="none", background_jobs="arq"),
+    combination("auth-none-arq", scaffolds(owned=False), auth="none", background_jobs="arq"),
     # The image on Python 3.13, in a project without CI.
     combination("python-3.13-no-github-actions", python_version="3.13", github_actions="false"),
     combination(

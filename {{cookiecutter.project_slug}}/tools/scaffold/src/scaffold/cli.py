@@ -29,6 +29,7 @@ from scaffold.spec import (
     plural_of,
 )
 from scaffold.tests import render_factories, render_tests
+from scaffold.writing import apply, formatted
 
 DESCRIPTION = """\
 Add an entity through every layer, in the pattern of items: model, schemas, repository,
@@ -131,10 +132,10 @@ def check_fields(
             continue
         if field.target not in known:
             have = ", ".join(sorted(known))
-            msg = f"field {field.name!r} refers to {field.target!r}, which is not an entity (have: {have})"
+            msg = f"field {field.name!r} refers to {field.target!r}, not an entity (have: {have})"
             raise SpecError(msg)
         if known[field.target].owned and not owned:
-            msg = f"field {field.name!r}: only an --owned entity may refer to the owned {field.target!r}"
+            msg = f"field {field.name!r}: only an --owned entity may refer to {field.target!r}"
             raise SpecError(msg)
     return fields
 
@@ -149,9 +150,13 @@ def contents(project: Project, entity: Entity) -> dict[str, str]:
     deps_imports = [
         (f"src.repositories.{entity.name}", f"{entity.cls}Repository"),
         (f"src.services.{entity.name}", f"{entity.cls}Service"),
-    ] + [(f"src.repositories.{target.name}", f"{target.cls}Repository") for target in targets(entity)]
+    ] + [
+        (f"src.repositories.{target.name}", f"{target.cls}Repository") for target in targets(entity)
+    ]
     factory_imports = [("typing", "Any"), ("httpx", "AsyncClient")]
-    modules = ["itertools"] + (["uuid"] if any(f.kind == "uuid" and f.unique for f in entity.fields) else [])
+    modules = ["itertools"] + (
+        ["uuid"] if any(f.kind == "uuid" and f.unique for f in entity.fields) else []
+    )
     migration = f"migrations/versions/{now:%Y%m%d}_{revision}_add_{entity.plural}.py"
     return {
         f"src/models/{w['name']}.py": render_model(entity),
@@ -162,7 +167,10 @@ def contents(project: Project, entity: Entity) -> dict[str, str]:
         f"src/tests/api/v1/test_{w['plural']}.py": render_tests(entity),
         migration: render_migration(entity, revision, head, now),
         "src/models/__init__.py": register_model(
-            "src/models/__init__.py", project.text("src/models/__init__.py"), entity.name, entity.cls
+            "src/models/__init__.py",
+            project.text("src/models/__init__.py"),
+            entity.name,
+            entity.cls,
         ),
         "src/api/routes.py": register_router(
             "src/api/routes.py", project.text("src/api/routes.py"), entity.plural
@@ -182,8 +190,6 @@ def contents(project: Project, entity: Entity) -> dict[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Scaffold the entity; on refusal print one line to stderr and change nothing."""
-    from scaffold.writing import apply, formatted
-
     arguments = parser().parse_args(argv)
     started = time.perf_counter()
     try:
@@ -197,5 +203,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     for relative in files:
         print(f"wrote {relative}")
-    print(f"scaffolded {entity.name} in {seconds:.2f}s; next: uv run alembic upgrade head && uv run pytest")
+    print(f"scaffolded {entity.name} in {seconds:.2f}s; next: uv run alembic upgrade head")
     return 0

@@ -28,7 +28,7 @@ def _insert_after(source: str, line_number: int, text: str) -> str:
 
 def imported_names(tree: ast.Module) -> set[str]:
     """Return the names the module's top-level imports bind."""
-    names = set()
+    names: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.ImportFrom | ast.Import):
             names.update(alias.asname or alias.name for alias in node.names)
@@ -101,8 +101,10 @@ def register_router(path: str, source: str, module: str) -> str:
     return "".join([*lines[: node.lineno - 1], statement, *lines[node.end_lineno or 0 :]])
 
 
-def register_service(path: str, source: str, function: str, alias: str, imports: list[tuple[str, str]]) -> str:
-    """Add the provider after the last `get_*_service` and its alias after the last `*ServiceDep`."""
+def register_service(
+    path: str, source: str, function: str, alias: str, imports: list[tuple[str, str]]
+) -> str:
+    """Add the provider after the last `get_*_service`, its alias after the last `*ServiceDep`."""
     tree = _tree(path, source)
     providers = [
         node
@@ -114,10 +116,13 @@ def register_service(path: str, source: str, function: str, alias: str, imports:
         node
         for node in tree.body
         if isinstance(node, ast.Assign)
-        and any(isinstance(target, ast.Name) and target.id.endswith("ServiceDep") for target in node.targets)
+        and any(
+            isinstance(target, ast.Name) and target.id.endswith("ServiceDep")
+            for target in node.targets
+        )
     ]
     if not providers or not aliases:
-        msg = f"{path}: no `async def get_..._service` and `...ServiceDep = ...` to add the entity after"
+        msg = f"{path}: no `async def get_..._service` and `...ServiceDep = ...` to add it after"
         raise SpecError(msg)
     after_alias, after_provider = aliases[-1].end_lineno or 0, providers[-1].end_lineno or 0
     # Bottom first, so the line number of the upper place still holds.
@@ -128,7 +133,9 @@ def register_service(path: str, source: str, function: str, alias: str, imports:
     return add_imports(path, source, imports)
 
 
-def append_factory(path: str, source: str, factory: str, imports: list[tuple[str, str]], modules: list[str]) -> str:
+def append_factory(
+    path: str, source: str, factory: str, imports: list[tuple[str, str]], modules: list[str]
+) -> str:
     """Append the entity's factories to src/tests/factories.py, with the imports they need."""
     tree = _tree(path, source)
     present = imported_names(tree)

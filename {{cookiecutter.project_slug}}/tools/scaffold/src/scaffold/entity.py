@@ -56,18 +56,19 @@ class Entity:
         return tuple(field for field in self.fields if field.unique)
 
     def target(self, field: FieldSpec) -> Known:
-        """The entity a reference points at."""
-        assert field.target is not None
+        """Return the entity a reference points at."""
+        if field.target is None:
+            raise ValueError(field)
         return self.targets[field.target]
 
     def unique_constraint(self, field: FieldSpec) -> str:
-        """The name PostgreSQL gives the field's unique constraint."""
+        """Return the name PostgreSQL gives the field's unique constraint."""
         if self.owned:
             return f"uq_{self.plural}_owner_id_{field.column}"
         return f"uq_{self.plural}_{field.column}"
 
     def words(self) -> dict[str, str]:
-        """The substitutions every template of this entity uses."""
+        """Return the substitutions every template of this entity uses."""
         human = self.name.replace("_", " ")
         return {
             "name": self.name,

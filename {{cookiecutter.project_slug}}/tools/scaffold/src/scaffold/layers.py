@@ -77,7 +77,7 @@ def render_repository(entity: Entity) -> str:
 
 
 def targets(entity: Entity) -> list[Known]:
-    """The distinct entities the references point at, in the order first named."""
+    """Return the distinct entities the references point at, in the order first named."""
     seen: dict[str, Known] = {}
     for field in entity.references:
         target = entity.target(field)
@@ -186,14 +186,18 @@ def create_method(entity: Entity, caller: str, caller_arg: str) -> list[str]:
     """Return the service's create method."""
     w = entity.words()
     owner = ", owner_id=owner_id" if entity.owned else ""
-    doc = f"Create a {w['human']} owned by the caller." if entity.owned else f"Create a {w['human']}."
+    doc = (
+        f"Create a {w['human']} owned by the caller." if entity.owned else f"Create a {w['human']}."
+    )
     add = f"{w['name']} = await self.{w['plural']}.add({w['cls']}(**{w['name']}_in.model_dump(){owner}))"
     lines = [
         f"    async def create(self, {caller}{w['name']}_in: {w['cls']}Create) -> {w['cls']}Out:",
         f'        """{doc}"""',
     ]
     if entity.references:
-        lines.append(f"        await self._require_references({caller_arg}{w['name']}_in.model_dump())")
+        lines.append(
+            f"        await self._require_references({caller_arg}{w['name']}_in.model_dump())"
+        )
     if entity.uniques:
         lines += [
             "        try:",
@@ -273,7 +277,9 @@ def require_method(entity: Entity, caller: str) -> list[str]:
     """Return the service's _require: a row someone else owns answers like a missing one."""
     w = entity.words()
     if entity.owned:
-        doc = f"Return the caller's {w['human']}; someone else's answers exactly like a missing one."
+        doc = (
+            f"Return the caller's {w['human']}; someone else's answers exactly like a missing one."
+        )
         fetch = f"await self.{w['plural']}.get_owned({w['name']}_id, owner_id)"
     else:
         doc = f"Return the {w['human']} or raise NotFoundError."
@@ -333,8 +339,10 @@ def render_router(entity: Entity) -> str:
     yours = owned
     # Without an owner, a signed-in caller is still required: the router asks for one itself.
     guarded = jwt and not owned
-    deps = ("CurrentUser, " if owned else "") + f"{w['cls']}ServiceDep" + (
-        ", get_current_user" if guarded else ""
+    deps = (
+        ("CurrentUser, " if owned else "")
+        + f"{w['cls']}ServiceDep"
+        + (", get_current_user" if guarded else "")
     )
     lines = [
         f'"""{w["Human"]} endpoints{": callers only ever see their own " + w["humans"] if owned else ""}."""',
@@ -356,8 +364,10 @@ def render_router(entity: Entity) -> str:
         f"    responses=problem_responses({'401, ' if jwt else ''}422),",
         "    generate_unique_id_function=operation_id,",
         *(
-            ["    # Rows of no one's, but only for signed-in callers.",
-             "    dependencies=[Depends(get_current_user)],"]
+            [
+                "    # Rows of no one's, but only for signed-in callers.",
+                "    dependencies=[Depends(get_current_user)],",
+            ]
             if guarded
             else []
         ),
@@ -407,5 +417,7 @@ def render_dependency(entity: Entity) -> tuple[str, str]:
         f'    """Provide the {w["human"]} service."""\n'
         f"    return {w['cls']}Service({', '.join(repositories)})\n"
     )
-    alias = f"{w['cls']}ServiceDep = Annotated[{w['cls']}Service, Depends(get_{w['name']}_service)]\n"
+    alias = (
+        f"{w['cls']}ServiceDep = Annotated[{w['cls']}Service, Depends(get_{w['name']}_service)]\n"
+    )
     return function, alias

@@ -25,7 +25,8 @@ def sa_type(field: FieldSpec) -> str:
     if field.kind == "enum":
         return f"sa.String(length={max(map(len, field.choices))})"
     if field.kind == "decimal":
-        assert field.precision is not None
+        if field.precision is None:
+            raise ValueError(field)
         return "sa.Numeric(precision={}, scale={})".format(*field.precision)
     return SA_TYPES[field.kind]
 
@@ -48,7 +49,9 @@ def table_lines(entity: Entity) -> list[str]:
             values = ", ".join(f"'{choice}'" for choice in field.choices)
             check = f'"{field.column} IN ({values})"'
             lines.append(f'sa.CheckConstraint({check}, name=op.f("ck_{table}_{field.column}")),')
-    references = [(field.column, entity.target(field).table, on_delete(field)) for field in entity.references]
+    references = [
+        (field.column, entity.target(field).table, on_delete(field)) for field in entity.references
+    ]
     if entity.owned:
         references.append(("owner_id", "users", "CASCADE"))
     for column, target, action in sorted(references):
@@ -72,7 +75,7 @@ def indexes(entity: Entity) -> list[tuple[str, str]]:
     for field in entity.fields:
         plain_unique = field.unique and not entity.owned
         if not plain_unique and (field.index or field.kind == "ref"):
-            found.append((f"op.f(\"ix_{table}_{field.column}\")", f'["{field.column}"]'))
+            found.append((f'op.f("ix_{table}_{field.column}")', f'["{field.column}"]'))
     if entity.owned:
         found.append((f'"ix_{table}_owner_id_created_at_id"', '["owner_id", "created_at", "id"]'))
     else:

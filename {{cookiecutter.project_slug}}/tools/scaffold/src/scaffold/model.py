@@ -28,7 +28,8 @@ def column_type(field: FieldSpec) -> str | None:
     if field.kind == "text":
         return "Text"
     if field.kind == "decimal":
-        assert field.precision is not None
+        if field.precision is None:
+            raise ValueError(field)
         return "Numeric({}, {})".format(*field.precision)
     if field.kind == "datetime":
         return "DateTime(timezone=True)"
@@ -36,7 +37,7 @@ def column_type(field: FieldSpec) -> str | None:
 
 
 def on_delete(field: FieldSpec) -> str:
-    """What deleting the referenced row does: a required reference goes with it."""
+    """Return what deleting the referenced row does: a required reference goes with it."""
     return "SET NULL" if field.optional else "CASCADE"
 
 
@@ -63,7 +64,7 @@ def table_arguments(entity: Entity) -> list[str]:
     """Return the `__table_args__` entries: the listing index, per-owner uniques, enum checks."""
     if entity.owned:
         lines = [
-            f"# Serves \"the caller's {entity.plural}, newest first\" (ties broken by id) without"
+            f'# Serves "the caller\'s {entity.plural}, newest first" (ties broken by id) without'
             " a sort.",
             f'Index("ix_{entity.plural}_owner_id_created_at_id", "owner_id", "created_at", "id"),',
         ]
@@ -130,9 +131,8 @@ def render_model(entity: Entity) -> str:
     for field in entity.fields:
         body.extend(column(entity, field))
     if entity.owned:
-        body.append(
-            'owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))'
-        )
+        owner = 'ForeignKey("users.id", ondelete="CASCADE")'
+        body.append(f"owner_id: Mapped[uuid.UUID] = mapped_column({owner})")
     body.extend(
         [
             "created_at: Mapped[datetime] = mapped_column(",

@@ -46,7 +46,10 @@ class Project:
         tree = ast.parse(self.text("src/api/deps.py"))
         return any(
             isinstance(node, ast.Assign)
-            and any(isinstance(target, ast.Name) and target.id == "CurrentUser" for target in node.targets)
+            and any(
+                isinstance(target, ast.Name) and target.id == "CurrentUser"
+                for target in node.targets
+            )
             for node in tree.body
         )
 
@@ -59,7 +62,11 @@ class Project:
             table, model = TABLE.search(source), MODEL_CLASS.search(source)
             if table is None or model is None:
                 continue
-            factory = re.search(rf"^async def create_{path.stem}\(\s*client: AsyncClient,\s*headers", factories, re.MULTILINE)
+            factory = re.search(
+                rf"^async def create_{path.stem}\(\s*client: AsyncClient,\s*headers",
+                factories,
+                re.MULTILINE,
+            )
             found[path.stem] = Known(
                 name=path.stem,
                 cls=model[1],

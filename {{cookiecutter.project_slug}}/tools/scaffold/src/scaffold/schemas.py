@@ -15,25 +15,27 @@ def alias(field: FieldSpec) -> str:
 def alias_definition(field: FieldSpec) -> list[str]:
     """Return the lines defining a field's constrained alias, if it has one."""
     name = class_name(field.name)
-    least = "min_length=1, " if not field.optional else ""
-    if field.kind == "str":
-        limit = f"{field.name.upper()}_MAX_LENGTH"
-        rule = f"{least}max_length={limit}, pattern=NO_NUL_PATTERN"
-        return [f"{name} = Annotated[str, Field({rule})]"]
-    if field.kind == "text":
-        return [f"{name} = Annotated[str, Field({least}pattern=NO_NUL_PATTERN)]"]
-    if field.kind == "int":
-        return [f"{name} = Annotated[int, Field(ge=INT_MIN, le=INT_MAX)]"]
-    if field.kind == "float":
-        return [f"{name} = Annotated[float, Field(allow_inf_nan=False)]"]
-    if field.kind == "decimal":
-        assert field.precision is not None
-        digits, places = field.precision
-        rule = f"max_digits={digits}, decimal_places={places}, allow_inf_nan=False"
-        return [f"{name} = Annotated[Decimal, Field({rule})]"]
     if field.kind == "enum":
         return [f"{name} = Literal[{', '.join(repr(choice) for choice in field.choices)}]"]
-    return []
+    least = "min_length=1, " if not field.optional else ""
+    digits, places = field.precision or (0, 0)
+    rules = {
+        "str": (
+            "str",
+            f"{least}max_length={field.name.upper()}_MAX_LENGTH, pattern=NO_NUL_PATTERN",
+        ),
+        "text": ("str", f"{least}pattern=NO_NUL_PATTERN"),
+        "int": ("int", "ge=INT_MIN, le=INT_MAX"),
+        "float": ("float", "allow_inf_nan=False"),
+        "decimal": (
+            "Decimal",
+            f"max_digits={digits}, decimal_places={places}, allow_inf_nan=False",
+        ),
+    }
+    if field.kind not in rules:
+        return []
+    python, rule = rules[field.kind]
+    return [f"{name} = Annotated[{python}, Field({rule})]"]
 
 
 def base_line(field: FieldSpec) -> str:
@@ -80,7 +82,6 @@ def update_docstring(entity: Entity) -> str:
             f'{clearable[0]} clears it."""'
         )
     return '"""A partial change: omitted fields stay as they are; null clears an optional one."""'
-
 
 
 def imports(entity: Entity) -> list[str]:
@@ -134,7 +135,11 @@ def render_schemas(entity: Entity) -> str:
     words = entity.words()
     definitions = [line for field in entity.fields for line in alias_definition(field)]
     update, validators = update_lines(entity)
-    out = ["id: uuid.UUID", *(["owner_id: uuid.UUID"] if entity.owned else []), "created_at: datetime"]
+    out = [
+        "id: uuid.UUID",
+        *(["owner_id: uuid.UUID"] if entity.owned else []),
+        "created_at: datetime",
+    ]
     return "\n".join(
         [
             f'"""{words["Human"]} schemas."""',

@@ -12,7 +12,19 @@ MAX_STR_LENGTH = 10_000
 DEFAULT_DECIMAL = (12, 2)
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
-TYPES = ("str", "text", "int", "float", "decimal", "bool", "date", "datetime", "uuid", "enum", "ref")
+TYPES = (
+    "str",
+    "text",
+    "int",
+    "float",
+    "decimal",
+    "bool",
+    "date",
+    "datetime",
+    "uuid",
+    "enum",
+    "ref",
+)
 # A default is a literal the API fills in; dates, times and ids have no sensible constant one.
 DEFAULTABLE = frozenset({"str", "text", "int", "float", "decimal", "bool", "enum"})
 UNIQUABLE = frozenset({"str", "text", "int", "uuid", "date", "enum", "ref"})
@@ -20,17 +32,109 @@ FLAGS = frozenset({"unique", "index"})
 
 # PostgreSQL's reserved key words (its documentation, appendix "SQL Key Words").
 SQL_RESERVED = frozenset(
-    """
-    all analyse analyze and any array as asc asymmetric authorization binary both case cast
-    check collate collation column concurrently constraint create cross current_catalog
-    current_date current_role current_schema current_time current_timestamp current_user
-    default deferrable desc distinct do else end except false fetch for foreign freeze from
-    full grant group having ilike in initially inner intersect into is isnull join lateral
-    leading left like limit localtime localtimestamp natural not notnull null offset on only
-    or order outer overlaps placing primary references returning right select session_user
-    similar some symmetric system_user table tablesample then to trailing true union unique
-    user using variadic verbose when where window with
-    """.split()
+    [
+        "all",
+        "analyse",
+        "analyze",
+        "and",
+        "any",
+        "array",
+        "as",
+        "asc",
+        "asymmetric",
+        "authorization",
+        "binary",
+        "both",
+        "case",
+        "cast",
+        "check",
+        "collate",
+        "collation",
+        "column",
+        "concurrently",
+        "constraint",
+        "create",
+        "cross",
+        "current_catalog",
+        "current_date",
+        "current_role",
+        "current_schema",
+        "current_time",
+        "current_timestamp",
+        "current_user",
+        "default",
+        "deferrable",
+        "desc",
+        "distinct",
+        "do",
+        "else",
+        "end",
+        "except",
+        "false",
+        "fetch",
+        "for",
+        "foreign",
+        "freeze",
+        "from",
+        "full",
+        "grant",
+        "group",
+        "having",
+        "ilike",
+        "in",
+        "initially",
+        "inner",
+        "intersect",
+        "into",
+        "is",
+        "isnull",
+        "join",
+        "lateral",
+        "leading",
+        "left",
+        "like",
+        "limit",
+        "localtime",
+        "localtimestamp",
+        "natural",
+        "not",
+        "notnull",
+        "null",
+        "offset",
+        "on",
+        "only",
+        "or",
+        "order",
+        "outer",
+        "overlaps",
+        "placing",
+        "primary",
+        "references",
+        "returning",
+        "right",
+        "select",
+        "session_user",
+        "similar",
+        "some",
+        "symmetric",
+        "system_user",
+        "table",
+        "tablesample",
+        "then",
+        "to",
+        "trailing",
+        "true",
+        "union",
+        "unique",
+        "user",
+        "using",
+        "variadic",
+        "verbose",
+        "when",
+        "where",
+        "window",
+        "with",
+    ]
 )
 # Names the generated code already uses around an entity: a clash would shadow or mislead.
 RESERVED_ENTITIES = frozenset(
@@ -112,10 +216,8 @@ def parse_field(text: str) -> FieldSpec:
     optional = False
     cleaned = []
     for segment in segments:
-        if segment.endswith("?"):
-            optional = True
-            segment = segment[:-1]
-        cleaned.append(segment)
+        optional = optional or segment.endswith("?")
+        cleaned.append(segment.removesuffix("?"))
     if len(cleaned) < 2 or not all(cleaned):
         msg = f"field {text!r} must read name:type (for example title:str:120 or done:bool=false)"
         raise SpecError(msg)
@@ -130,37 +232,30 @@ def parse_field(text: str) -> FieldSpec:
     flags = {segment for segment in rest if segment in FLAGS}
     arguments = [segment for segment in rest if segment not in FLAGS]
     field = FieldSpec(
-        name=name,
-        kind=kind,
-        optional=optional,
-        unique="unique" in flags,
-        index="index" in flags,
-        **typed_arguments(name, kind, arguments),
+        name=name, kind=kind, optional=optional, unique="unique" in flags, index="index" in flags
     )
-    return with_default(field, default if has_default else None)
+    return with_default(with_argument(field, arguments), default if has_default else None)
 
 
-def typed_arguments(name: str, kind: str, arguments: list[str]) -> dict[str, object]:
+def with_argument(field: FieldSpec, arguments: list[str]) -> FieldSpec:
     """Read the argument a type takes (a length, a precision, choices, a target)."""
+    name, kind = field.name, field.kind
     if len(arguments) > 1 or (arguments and kind not in {"str", "decimal", "enum", "ref"}):
         msg = f"field {name!r}: unexpected {':'.join(arguments)!r} after {kind}"
         raise SpecError(msg)
     argument = arguments[0] if arguments else None
     if kind == "str":
-        return {"length": str_length(name, argument)}
+        return replace(field, length=str_length(name, argument))
     if kind == "decimal":
-        return {"precision": decimal_precision(name, argument)}
+        return replace(field, precision=decimal_precision(name, argument))
     if kind == "enum":
-        return {"choices": enum_choices(name, argument)}
+        return replace(field, choices=enum_choices(name, argument))
     if kind == "ref":
-        if argument is None:
-            msg = f"field {name!r}: a reference names its entity (for example client:ref:client)"
+        if argument is None or not NAME.fullmatch(argument):
+            msg = f"field {name!r}: a reference names an entity (for example client:ref:client)"
             raise SpecError(msg)
-        if not NAME.fullmatch(argument):
-            msg = f"field {name!r}: {argument!r} is not an entity name"
-            raise SpecError(msg)
-        return {"target": argument}
-    return {}
+        return replace(field, target=argument)
+    return field
 
 
 def str_length(name: str, argument: str | None) -> int:

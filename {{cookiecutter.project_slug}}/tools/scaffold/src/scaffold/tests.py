@@ -12,12 +12,17 @@ def sample(entity: Entity, field: FieldSpec) -> str:
         return f'(await {factory_call(entity, field.target or "")})["id"]'
     if field.kind == "str":
         text = field.name.replace("_", " ").capitalize()
-        assert field.length is not None
+        if field.length is None:
+            raise ValueError(field)
         if field.unique:
             fits = len(text) + 11 <= field.length
             return f'f"{text} {{next(_sequence)}}"' if fits else "str(next(_sequence))"
         return repr(text[: field.length])
-    unique = {"text": 'f"Text {next(_sequence)}"', "int": "next(_sequence)", "uuid": "str(uuid.uuid4())"}
+    unique = {
+        "text": 'f"Text {next(_sequence)}"',
+        "int": "next(_sequence)",
+        "uuid": "str(uuid.uuid4())",
+    }
     if field.unique and field.kind in unique:
         return unique[field.kind]
     return changed_value(entity, field, first=True)
@@ -28,14 +33,16 @@ def changed_value(entity: Entity, field: FieldSpec, *, first: bool = False) -> s
     if field.kind == "ref":
         return f'(await {factory_call(entity, field.target or "")})["id"]'
     if field.kind == "decimal":
-        assert field.precision is not None
+        if field.precision is None:
+            raise ValueError(field)
         places = field.precision[1]
         whole = "1" if first else "2"
         return repr(whole + ("." + "5".ljust(places, "0") if places else ""))
     if field.kind == "enum":
         return repr(field.choices[0] if first else field.choices[-1])
     if field.kind == "str":
-        assert field.length is not None
+        if field.length is None:
+            raise ValueError(field)
         return repr(("Same" if first else "Changed")[: field.length])
     values = {
         "text": ("Some text.", "Changed text."),
@@ -60,7 +67,11 @@ def body_call(entity: Entity) -> str:
     """Return the expression giving a valid body with every field."""
     if not entity.references:
         return f"{entity.name}_body()"
-    return f"await {entity.name}_body(client, headers)" if entity.jwt else f"await {entity.name}_body(client)"
+    return (
+        f"await {entity.name}_body(client, headers)"
+        if entity.jwt
+        else f"await {entity.name}_body(client)"
+    )
 
 
 def render_factories(entity: Entity) -> str:
@@ -68,13 +79,19 @@ def render_factories(entity: Entity) -> str:
     w = entity.words()
     values = [f'"{field.column}": {sample(entity, field)},' for field in entity.fields]
     if entity.references:
-        parameters = "client: AsyncClient, headers: dict[str, str]" if entity.jwt else "client: AsyncClient"
+        parameters = (
+            "client: AsyncClient, headers: dict[str, str]" if entity.jwt else "client: AsyncClient"
+        )
         head = f"async def {w['name']}_body({parameters}) -> dict[str, Any]:"
         doc = f"Return a valid body for a new {w['human']}, every field given; makes what it refers to."
     else:
         head = f"def {w['name']}_body() -> dict[str, Any]:"
         doc = f"Return a valid body for a new {w['human']}, every field given."
-    create_parameters = "client: AsyncClient, headers: dict[str, str], **fields: Any" if entity.jwt else "client: AsyncClient, **fields: Any"
+    create_parameters = (
+        "client: AsyncClient, headers: dict[str, str], **fields: Any"
+        if entity.jwt
+        else "client: AsyncClient, **fields: Any"
+    )
     owner = " owned by the user behind `headers`" if entity.owned else ""
     headers = ", headers=headers" if entity.jwt else ""
     return "\n".join(
@@ -124,11 +141,15 @@ def invalid_values(field: FieldSpec) -> list[tuple[str, str]]:
         found = [(f"{name}_with_a_nul_character", '"a\\x00b"')]
         return found if field.optional else [(f"empty_{name}", '""'), *found]
     if field.kind == "decimal":
-        assert field.precision is not None
+        if field.precision is None:
+            raise ValueError(field)
         digits, places = field.precision
         return [
             (f"{name}_with_more_than_{places}_decimal_places", repr("1." + "1" * (places + 1))),
-            (f"{name}_with_more_than_{digits - places}_whole_digits", repr("9" * (digits - places + 1))),
+            (
+                f"{name}_with_more_than_{digits - places}_whole_digits",
+                repr("9" * (digits - places + 1)),
+            ),
         ]
     refused = {
         "int": ("above_the_integer_range", "2**31"),
@@ -156,7 +177,13 @@ class Writer:
         self.new = "await " + factory_call(entity, entity.name)
         self.theirs = "await " + factory_call(entity, entity.name, "await auth_headers(client)")
 
-    def test(self, name: str, body: list[str], *, fixtures: str = "client: AsyncClient, headers: dict[str, str]") -> None:
+    def test(
+        self,
+        name: str,
+        body: list[str],
+        *,
+        fixtures: str = "client: AsyncClient, headers: dict[str, str]",
+    ) -> None:
         """Add one test method to the current class."""
         self.lines += ["", f"    async def test_{name}(self, {fixtures}) -> None:"]
         self.lines += [f"        {line}" if line else "" for line in body]
@@ -167,7 +194,7 @@ class Writer:
 
 
 def create_tests(out: Writer) -> None:
-    """The tests of POST."""
+    """Write the tests of POST."""
     entity, url = out.entity, out.url
     w = entity.words()
     body = body_call(entity)
@@ -182,7 +209,8 @@ def create_tests(out: Writer) -> None:
             "assert response.status_code == 201",
             f'assert response.json() == {{"data": {{"id": ANY, **body{owner}, "created_at": ANY}}}}',
         ],
-        fixtures="client: AsyncClient, headers: dict[str, str]" + (", me: dict[str, Any]" if entity.owned else ""),
+        fixtures="client: AsyncClient, headers: dict[str, str]"
+        + (", me: dict[str, Any]" if entity.owned else ""),
     )
     for field in entity.fields:
         column = field.column
@@ -253,7 +281,11 @@ def create_tests(out: Writer) -> None:
     if entity.jwt:
         out.test(
             "without_token_is_401",
-            [f"response = await client.post({url}, json={body})", "", "assert_unauthorized(response)"],
+            [
+                f"response = await client.post({url}, json={body})",
+                "",
+                "assert_unauthorized(response)",
+            ],
         )
 
 
@@ -311,7 +343,7 @@ def reference_tests(out: Writer, method: str) -> None:
 
 def owned_hidden(out: Writer, method: str, extra: str = "") -> list[str]:
     """Return a test body: another user's row answers exactly like a missing one."""
-    call = f"client.{method}(f\"{{{out.url}}}/{{{{ident}}}}\"{extra}, headers=headers)"
+    call = f'client.{method}(f"{{{out.url}}}/{{{{ident}}}}"{extra}, headers=headers)'
     return [
         f"theirs = {out.theirs}",
         "",
@@ -332,7 +364,7 @@ def path(out: Writer, ident: str = "row['id']") -> str:
 
 
 def read_tests(out: Writer) -> None:
-    """The tests of GET one."""
+    """Write the tests of GET one."""
     w = out.entity.words()
     out.cls(f"TestRead{w['cls']}")
     out.test(
@@ -369,12 +401,18 @@ def read_tests(out: Writer) -> None:
     if out.entity.jwt:
         out.test(
             "without_token_is_401",
-            [f"row = {out.new}", "", f"response = await client.get({path(out)})", "", "assert_unauthorized(response)"],
+            [
+                f"row = {out.new}",
+                "",
+                f"response = await client.get({path(out)})",
+                "",
+                "assert_unauthorized(response)",
+            ],
         )
 
 
 def list_tests(out: Writer) -> None:
-    """The tests of GET the collection."""
+    """Write the tests of GET the collection."""
     w = out.entity.words()
     out.cls("TestList" + "".join(part.capitalize() for part in w["plural"].split("_")))
     out.test(
@@ -432,7 +470,7 @@ def list_tests(out: Writer) -> None:
 
 
 def update_tests(out: Writer) -> None:
-    """The tests of PATCH."""
+    """Write the tests of PATCH."""
     entity = out.entity
     w = entity.words()
     first = entity.fields[0]
@@ -497,13 +535,16 @@ def update_tests(out: Writer) -> None:
     out.test(
         "unknown_id_is_404",
         [
-            f'response = await client.patch({path(out, "uuid.uuid4()")}, json={{}}, headers=headers)',
+            f"response = await client.patch({path(out, 'uuid.uuid4()')}, json={{}}, headers=headers)",
             "",
             "assert_problem(response, 404)",
         ],
     )
     if entity.owned:
-        out.test(f"another_users_{w['name']}_answers_like_a_missing_one", owned_hidden(out, "patch", ", json={}"))
+        out.test(
+            f"another_users_{w['name']}_answers_like_a_missing_one",
+            owned_hidden(out, "patch", ", json={}"),
+        )
         out.test(
             f"another_users_{w['name']}_is_left_unchanged",
             [
@@ -521,12 +562,18 @@ def update_tests(out: Writer) -> None:
     if entity.jwt:
         out.test(
             "without_token_is_401",
-            [f"row = {out.new}", "", f"response = await client.patch({path(out)}, json={{}})", "", "assert_unauthorized(response)"],
+            [
+                f"row = {out.new}",
+                "",
+                f"response = await client.patch({path(out)}, json={{}})",
+                "",
+                "assert_unauthorized(response)",
+            ],
         )
 
 
 def delete_tests(out: Writer) -> None:
-    """The tests of DELETE."""
+    """Write the tests of DELETE."""
     entity = out.entity
     w = entity.words()
     out.cls(f"TestDelete{w['cls']}")
@@ -544,10 +591,16 @@ def delete_tests(out: Writer) -> None:
     )
     out.test(
         "unknown_id_is_404",
-        [f"response = await client.delete({path(out, 'uuid.uuid4()')}, headers=headers)", "", "assert_problem(response, 404)"],
+        [
+            f"response = await client.delete({path(out, 'uuid.uuid4()')}, headers=headers)",
+            "",
+            "assert_problem(response, 404)",
+        ],
     )
     if entity.owned:
-        out.test(f"another_users_{w['name']}_answers_like_a_missing_one", owned_hidden(out, "delete"))
+        out.test(
+            f"another_users_{w['name']}_answers_like_a_missing_one", owned_hidden(out, "delete")
+        )
         out.test(
             f"another_users_{w['name']}_is_kept",
             [
@@ -563,7 +616,13 @@ def delete_tests(out: Writer) -> None:
     if entity.jwt:
         out.test(
             "without_token_is_401",
-            [f"row = {out.new}", "", f"response = await client.delete({path(out)})", "", "assert_unauthorized(response)"],
+            [
+                f"row = {out.new}",
+                "",
+                f"response = await client.delete({path(out)})",
+                "",
+                "assert_unauthorized(response)",
+            ],
         )
 
 

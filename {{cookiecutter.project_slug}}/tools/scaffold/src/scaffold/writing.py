@@ -1,8 +1,8 @@
 """All files or none: format the new contents apart, then swap them in, undoing on failure."""
 
-import sys
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -31,8 +31,8 @@ def formatted(root: Path, contents: dict[str, str]) -> dict[str, str]:
             path.write_text(text, encoding="utf-8")
             paths.append(str(path))
         for command in (["check", "--select", "I", "--fix", "--quiet"], ["format", "--quiet"]):
-            result = subprocess.run(
-                [ruff(), *command, "--config", FIRST_PARTY, *paths],
+            result = subprocess.run(  # noqa: S603 - the project's ruff, on files written here
+                [ruff(), *command, "--no-cache", "--config", FIRST_PARTY, *paths],
                 cwd=root,
                 capture_output=True,
                 text=True,
