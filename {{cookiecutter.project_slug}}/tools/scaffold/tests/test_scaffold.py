@@ -16,6 +16,8 @@ from scaffold.schemas import render_schemas
 from scaffold.spec import parse_field
 
 ROOT = Path(__file__).resolve().parents[3]
+# An entity no project has (the suite must pass after users scaffold their own), plural `...s`.
+NEW = "scaffold_probe"
 # What `uv run scaffold` touches besides the files it creates.
 REGISTRIES = ("src/models/__init__.py", "src/api/routes.py", "src/api/deps.py")
 
@@ -103,17 +105,17 @@ REFUSALS = [
     (["health", "name:str"], "exists already"),
     (["page", "name:str"], "already uses"),
     (["person", "name:str", "--plural", "users"], "exists already"),
-    (["project", "name:blob"], "unknown type 'blob'"),
-    (["project", "select:str"], "reserved word in PostgreSQL"),
-    (["project", "id:uuid"], "already uses"),
-    (["project", "name:str:0"], "a number from 1 to"),
-    (["project", "price:decimal:2,3"], "places < digits"),
-    (["project", "state:enum:"], "must read name:type"),
-    (["project", "due:date=today"], "takes no default"),
-    (["project", "done:bool=maybe"], "not a valid bool default"),
-    (["project", "name:str", "name:text"], "given twice"),
-    (["project", "client:ref:client"], "not an entity"),
-    (["project", "rate:float:unique"], "cannot be unique"),
+    ([NEW, "name:blob"], "unknown type 'blob'"),
+    ([NEW, "select:str"], "reserved word in PostgreSQL"),
+    ([NEW, "id:uuid"], "already uses"),
+    ([NEW, "name:str:0"], "a number from 1 to"),
+    ([NEW, "price:decimal:2,3"], "places < digits"),
+    ([NEW, "state:enum:"], "must read name:type"),
+    ([NEW, "due:date=today"], "takes no default"),
+    ([NEW, "done:bool=maybe"], "not a valid bool default"),
+    ([NEW, "name:str", "name:text"], "given twice"),
+    ([NEW, "client:ref:no_such_entity"], "not an entity"),
+    ([NEW, "rate:float:unique"], "cannot be unique"),
 ]
 
 
@@ -135,23 +137,24 @@ def test_bad_input_is_one_line_and_writes_nothing(
 def test_it_writes_every_layer_and_registers_the_entity(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert scaffold(project, "tag", "label:str:40:unique", "weight:int=0") == 0
+    assert scaffold(project, NEW, "label:str:40:unique", "weight:int=0") == 0
 
     written = capsys.readouterr().out
-    for path in ("src/models/tag.py", "src/api/v1/tags.py", "src/tests/api/v1/test_tags.py"):
+    created = (f"src/models/{NEW}.py", f"src/api/v1/{NEW}s.py", f"src/tests/api/v1/test_{NEW}s.py")
+    for path in created:
         assert f"wrote {path}" in written
         assert (project / path).is_file()
-    assert "tags.router" in (project / "src/api/routes.py").read_text("utf-8")
-    assert '"Tag"' in (project / "src/models/__init__.py").read_text("utf-8")
-    assert "TagServiceDep = Annotated" in (project / "src/api/deps.py").read_text("utf-8")
-    assert list(project.glob("migrations/versions/*_add_tags.py"))
+    assert f"{NEW}s.router" in (project / "src/api/routes.py").read_text("utf-8")
+    assert '"ScaffoldProbe"' in (project / "src/models/__init__.py").read_text("utf-8")
+    assert "ScaffoldProbeServiceDep = Annotated" in (project / "src/api/deps.py").read_text("utf-8")
+    assert list(project.glob(f"migrations/versions/*_add_{NEW}s.py"))
 
 
 def test_edits_of_the_user_are_kept(project: Path) -> None:
     deps = project / "src/api/deps.py"
     deps.write_text(deps.read_text("utf-8") + "\n\n# A note of the user's own.\n", "utf-8")
 
-    assert scaffold(project, "tag", "label:str:40") == 0
+    assert scaffold(project, NEW, "label:str:40") == 0
 
     assert "# A note of the user's own." in deps.read_text("utf-8")
 
@@ -168,7 +171,7 @@ def test_a_registry_without_its_place_stops_the_command_and_writes_nothing(
     path.write_text(text, "utf-8")
     before = snapshot(project)
 
-    assert scaffold(project, "tag", "label:str:40") == 1
+    assert scaffold(project, NEW, "label:str:40") == 1
 
     assert capsys.readouterr().err.startswith(f"scaffold: {registry}: no ")
     assert snapshot(project) == before
@@ -191,7 +194,7 @@ def test_a_failure_halfway_puts_the_tree_back(
     monkeypatch.setattr(Path, "replace", failing_replace)
 
     with pytest.raises(OSError, match="disk full"):
-        scaffold(project, "tag", "label:str:40")
+        scaffold(project, NEW, "label:str:40")
 
     assert len(calls) == 4
     assert snapshot(project) == before
