@@ -192,7 +192,9 @@ def project_facts(bench: Bench, bake_dir: Path, database: str) -> list[tuple[str
         bake_dir, bench.pg.sqlalchemy_url(database), bench.workdir / "junit.xml"
     )
     log("timing a second bake and a bare uv sync (warm cache)")
-    _, bake_seconds = project.bake(TEMPLATE_DIR, bench.workdir / "bake-timed")
+    timed_bake, bake_seconds = project.bake(TEMPLATE_DIR, bench.workdir / "bake-timed")
+    log("timing `uv run scaffold` of an entity with every field type")
+    scaffold_seconds, scaffold_wall = project.scaffold_timing(timed_bake)
     bare_seconds = project.bare_sync(bake_dir, bench.workdir / "bare-sync")
     startup_seconds = project.cookiecutter_startup()
     sync_ratio = bake_seconds / bare_seconds
@@ -210,6 +212,8 @@ def project_facts(bench: Bench, bake_dir: Path, database: str) -> list[tuple[str
         ("of which `uvx cookiecutter --version`", f"{startup_seconds:.2f} s"),
         ("bare uv sync --frozen (same lock)", f"{bare_seconds:.2f} s"),
         ("bake ÷ bare", report.mark_at_most(sync_ratio, SYNC_RATIO_TARGET)),
+        ("scaffold an entity, in s (its own time)", report.mark_at_most(scaffold_seconds, 1.0)),
+        ("`uv run scaffold` wall (uv start included)", f"{scaffold_wall:.2f} s"),
     ]
 
 
