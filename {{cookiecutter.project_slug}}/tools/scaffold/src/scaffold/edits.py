@@ -101,6 +101,13 @@ def register_router(path: str, source: str, module: str) -> str:
     return "".join([*lines[: node.lineno - 1], statement, *lines[node.end_lineno or 0 :]])
 
 
+def is_alias(node: ast.stmt, suffix: str = "Dep") -> bool:
+    """Tell whether a statement assigns a dependency alias (`ItemServiceDep = Annotated[...]`)."""
+    return isinstance(node, ast.Assign) and any(
+        isinstance(target, ast.Name) and target.id.endswith(suffix) for target in node.targets
+    )
+
+
 def register_service(
     path: str, source: str, function: str, alias: str, imports: list[tuple[str, str]]
 ) -> str:
@@ -112,19 +119,16 @@ def register_service(
         if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef)
         and re.fullmatch(r"get_\w+_service", node.name)
     ]
-    aliases = [
-        node
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        and any(
-            isinstance(target, ast.Name) and target.id.endswith("ServiceDep")
-            for target in node.targets
-        )
-    ]
+    aliases = [node for node in tree.body if is_alias(node, "ServiceDep")]
     if not providers or not aliases:
         msg = f"{path}: no `async def get_..._service` and `...ServiceDep = ...` to add it after"
         raise SpecError(msg)
-    after_alias, after_provider = aliases[-1].end_lineno or 0, providers[-1].end_lineno or 0
+    # Next to the first block of aliases and the providers above it, where items' are, rather
+    # than after whatever comes last (with jwt, the sign-in service and its alias).
+    block = tree.body[tree.body.index(aliases[0]) :]
+    ends = next((i for i, node in enumerate(block) if not is_alias(node)), len(block))
+    above = [node for node in providers if node.lineno < aliases[0].lineno] or providers
+    after_alias, after_provider = block[ends - 1].end_lineno or 0, above[-1].end_lineno or 0
     # Bottom first, so the line number of the upper place still holds.
     for line_number, text in sorted(
         [(after_alias, alias), (after_provider, "\n\n" + function)], reverse=True

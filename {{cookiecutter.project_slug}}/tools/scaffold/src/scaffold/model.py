@@ -131,8 +131,8 @@ def render_model(entity: Entity) -> str:
     for field in entity.fields:
         body.extend(column(entity, field))
     if entity.owned:
-        owner = 'ForeignKey("users.id", ondelete="CASCADE")'
-        body.append(f"owner_id: Mapped[uuid.UUID] = mapped_column({owner})")
+        to_users = 'ForeignKey("users.id", ondelete="CASCADE")'
+        body.append(f"owner_id: Mapped[uuid.UUID] = mapped_column({to_users})")
     body.extend(
         [
             "created_at: Mapped[datetime] = mapped_column(",

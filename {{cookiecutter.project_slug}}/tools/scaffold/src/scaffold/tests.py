@@ -234,8 +234,8 @@ def create_tests(out: Writer) -> None:
                     f'body.pop("{column}")',
                     f"response = await client.post({url}, json=body, headers=headers)",
                     "",
-                    "body = assert_problem(response, 422)",
-                    f'assert body["errors"][0]["loc"] == ["body", "{column}"]',
+                    "problem = assert_problem(response, 422)",
+                    f'assert problem["errors"][0]["loc"] == ["body", "{column}"]',
                 ],
             )
         if not field.optional:
@@ -296,8 +296,8 @@ def refused(out: Writer, column: str, value: str, method: str = "post") -> list[
         *before,
         send(out, method, column, value),
         "",
-        "body = assert_problem(response, 422)",
-        f'assert body["errors"][0]["loc"] == ["body", "{column}"]',
+        "problem = assert_problem(response, 422)",
+        f'assert problem["errors"][0]["loc"] == ["body", "{column}"]',
     ]
 
 
@@ -383,8 +383,8 @@ def read_tests(out: Writer) -> None:
         [
             f"response = await client.get({path(out, 'uuid.uuid4()')}, headers=headers)",
             "",
-            "body = assert_problem(response, 404)",
-            f'assert body["detail"] == "{w["Human"]} not found."',
+            "problem = assert_problem(response, 404)",
+            f'assert problem["detail"] == "{w["Human"]} not found."',
         ],
     )
     out.test(
@@ -392,8 +392,8 @@ def read_tests(out: Writer) -> None:
         [
             f'response = await client.get(f"{{{out.url}}}/42", headers=headers)',
             "",
-            "body = assert_problem(response, 422)",
-            f'assert body["errors"][0]["loc"] == ["path", "{w["name"]}_id"]',
+            "problem = assert_problem(response, 422)",
+            f'assert problem["errors"][0]["loc"] == ["path", "{w["name"]}_id"]',
         ],
     )
     if out.entity.owned:
@@ -648,7 +648,7 @@ def render_tests(entity: Entity) -> str:
         problems.append("assert_unauthorized")
     if entity.owned:
         problems.append("without_request_identity")
-    mine = ": each caller sees only their own" if entity.owned else ""
+    mine = f": each caller sees only their own {w['humans']}" if entity.owned else ""
     head = [
         f'"""The /api/v1/{w["route"]} endpoints{mine}."""',
         "",
