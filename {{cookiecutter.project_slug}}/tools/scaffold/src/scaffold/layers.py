@@ -150,6 +150,7 @@ def service_class(entity: Entity) -> list[str]:
     caller = "owner_id: uuid.UUID, " if owned else ""
     caller_arg = "owner_id, " if owned else ""
     the = "the caller's " if owned else ""
+    yours = f"one of the caller's {w['humans']}" if owned else f"one {w['human']}"
     repositories = [f"{w['plural']}: {w['cls']}Repository"] + [
         f"{target.repository_attribute}: {target.cls}Repository" for target in targets(entity)
     ]
@@ -163,16 +164,21 @@ def service_class(entity: Entity) -> list[str]:
         *create_method(entity, caller, caller_arg),
         "",
         f"    async def get(self, {caller}{w['name']}_id: uuid.UUID) -> {w['cls']}Out:",
-        f'        """Return {"one of the caller" + chr(39) + "s " + w["humans"] if owned else "one " + w["human"]}."""',
-        f"        return {w['cls']}Out.model_validate(await self._require({caller_arg}{w['name']}_id))",
+        f'        """Return {yours}."""',
+        (
+            f"        return {w['cls']}Out.model_validate(await "
+            f"self._require({caller_arg}{w['name']}_id))"
+        ),
         "",
         *list_method(entity, caller, caller_arg),
         "",
         *update_method(entity, caller, caller_arg),
         "",
         f"    async def delete(self, {caller}{w['name']}_id: uuid.UUID) -> None:",
-        f'        """Delete {"one of the caller" + chr(39) + "s " + w["humans"] if owned else "a " + w["human"]}."""',
-        f"        await self.{w['plural']}.delete(await self._require({caller_arg}{w['name']}_id))",
+        f'        """Delete {yours if owned else "a " + w["human"]}."""',
+        f"        await self.{w['plural']}.delete(",
+        f"            await self._require({caller_arg}{w['name']}_id)",
+        "        )",
         f'        log.info("{w["name"]}_deleted", {w["name"]}_id=str({w["name"]}_id))',
         "",
         *require_method(entity, caller),
@@ -189,7 +195,8 @@ def create_method(entity: Entity, caller: str, caller_arg: str) -> list[str]:
     doc = (
         f"Create a {w['human']} owned by the caller." if entity.owned else f"Create a {w['human']}."
     )
-    add = f"{w['name']} = await self.{w['plural']}.add({w['cls']}(**{w['name']}_in.model_dump(){owner}))"
+    row = f"{w['cls']}(**{w['name']}_in.model_dump(){owner})"
+    add = f"{w['name']} = await self.{w['plural']}.add({row})"
     lines = [
         f"    async def create(self, {caller}{w['name']}_in: {w['cls']}Create) -> {w['cls']}Out:",
         f'        """{doc}"""',
@@ -231,7 +238,10 @@ def list_method(entity: Entity, caller: str, caller_arg: str) -> list[str]:
         f'        """{doc}"""',
         f"        {rows} = {fetch}",
         f"        total = {count}",
-        f"        return page_of([{w['cls']}Out.model_validate({w['name']}) for {w['name']} in {rows}], total, page)",
+        (
+            f"        return page_of([{w['cls']}Out.model_validate({w['name']}) for {w['name']} "
+            f"in {rows}], total, page)"
+        ),
     ]
 
 
@@ -244,7 +254,10 @@ def update_method(entity: Entity, caller: str, caller_arg: str) -> list[str]:
         else f"Apply a partial change to a {w['human']}."
     )
     lines = [
-        f"    async def update(self, {caller}{w['name']}_id: uuid.UUID, changes: {w['cls']}Update) -> {w['cls']}Out:",
+        (
+            f"    async def update(self, {caller}{w['name']}_id: uuid.UUID, changes: "
+            f"{w['cls']}Update) -> {w['cls']}Out:"
+        ),
         f'        """{doc}"""',
         f"        {w['name']} = await self._require({caller_arg}{w['name']}_id)",
     ]
@@ -345,7 +358,10 @@ def render_router(entity: Entity) -> str:
         + (", get_current_user" if guarded else "")
     )
     lines = [
-        f'"""{w["Human"]} endpoints{": callers only ever see their own " + w["humans"] if owned else ""}."""',
+        (
+            f'"""{w["Human"]} '
+            f'endpoints{": callers only ever see their own " + w["humans"] if owned else ""}."""'
+        ),
         "",
         "import uuid",
         "",
@@ -375,31 +391,49 @@ def render_router(entity: Entity) -> str:
         "",
         "",
         f'@router.post("", status_code=status.HTTP_201_CREATED{create_extra})',
-        f"async def create_{w['name']}({w['name']}_in: {w['cls']}Create, {w['plural']}: {w['cls']}ServiceDep{me}) -> DataResponse[{w['cls']}Out]:",
+        (
+            f"async def create_{w['name']}({w['name']}_in: {w['cls']}Create, {w['plural']}: "
+            f"{w['cls']}ServiceDep{me}) -> DataResponse[{w['cls']}Out]:"
+        ),
         f'    """Create a {w["human"]}{" owned by you" if yours else ""}."""',
         f"    return DataResponse(data=await {w['plural']}.create({who}{w['name']}_in))",
         "",
         "",
         '@router.get("")',
-        f"async def list_{w['plural']}(page: PageQuery, {w['plural']}: {w['cls']}ServiceDep{me}) -> Page[{w['cls']}Out]:",
+        (
+            f"async def list_{w['plural']}(page: PageQuery, {w['plural']}: "
+            f"{w['cls']}ServiceDep{me}) -> Page[{w['cls']}Out]:"
+        ),
         f'    """List {"your " if yours else ""}{w["humans"]}, newest first."""',
         f"    return await {w['plural']}.list({who}page)",
         "",
         "",
         f'@router.get("/{{{w["name"]}_id}}", responses=problem_responses(404))',
-        f"async def read_{w['name']}({w['name']}_id: uuid.UUID, {w['plural']}: {w['cls']}ServiceDep{me}) -> DataResponse[{w['cls']}Out]:",
+        (
+            f"async def read_{w['name']}({w['name']}_id: uuid.UUID, {w['plural']}: "
+            f"{w['cls']}ServiceDep{me}) -> DataResponse[{w['cls']}Out]:"
+        ),
         f'    """Return {"one of your " + w["humans"] if yours else "one " + w["human"]}."""',
         f"    return DataResponse(data=await {w['plural']}.get({who}{w['name']}_id))",
         "",
         "",
         f'@router.patch("/{{{w["name"]}_id}}", responses=problem_responses({change}))',
-        f"async def update_{w['name']}({w['name']}_id: uuid.UUID, changes: {w['cls']}Update, {w['plural']}: {w['cls']}ServiceDep{me}) -> DataResponse[{w['cls']}Out]:",
+        (
+            f"async def update_{w['name']}({w['name']}_id: uuid.UUID, changes: {w['cls']}Update, "
+            f"{w['plural']}: {w['cls']}ServiceDep{me}) -> DataResponse[{w['cls']}Out]:"
+        ),
         f'    """Change {"one of your " + w["humans"] if yours else "a " + w["human"]}."""',
         f"    return DataResponse(data=await {w['plural']}.update({who}{w['name']}_id, changes))",
         "",
         "",
-        f'@router.delete("/{{{w["name"]}_id}}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404))',
-        f"async def delete_{w['name']}({w['name']}_id: uuid.UUID, {w['plural']}: {w['cls']}ServiceDep{me}) -> None:",
+        (
+            f'@router.delete("/{{{w["name"]}_id}}", status_code=status.HTTP_204_NO_CONTENT, '
+            "responses=problem_responses(404))"
+        ),
+        (
+            f"async def delete_{w['name']}({w['name']}_id: uuid.UUID, {w['plural']}: "
+            f"{w['cls']}ServiceDep{me}) -> None:"
+        ),
         f'    """Delete {"one of your " + w["humans"] if yours else "a " + w["human"]}."""',
         f"    await {w['plural']}.delete({who}{w['name']}_id)",
     ]

@@ -83,7 +83,7 @@ def render_factories(entity: Entity) -> str:
             "client: AsyncClient, headers: dict[str, str]" if entity.jwt else "client: AsyncClient"
         )
         head = f"async def {w['name']}_body({parameters}) -> dict[str, Any]:"
-        doc = f"Return a valid body for a new {w['human']}, every field given; makes what it refers to."
+        doc = f"Return a valid body for a new {w['human']}; makes the rows it refers to."
     else:
         head = f"def {w['name']}_body() -> dict[str, Any]:"
         doc = f"Return a valid body for a new {w['human']}, every field given."
@@ -207,7 +207,10 @@ def create_tests(out: Writer) -> None:
             f"response = await client.post({url}, json=body, headers=headers)",
             "",
             "assert response.status_code == 201",
-            f'assert response.json() == {{"data": {{"id": ANY, **body{owner}, "created_at": ANY}}}}',
+            (
+                f'assert response.json() == {{"data": {{"id": ANY, **body{owner}, "created_at": '
+                "ANY}}"
+            ),
         ],
         fixtures="client: AsyncClient, headers: dict[str, str]"
         + (", me: dict[str, Any]" if entity.owned else ""),
@@ -246,7 +249,10 @@ def create_tests(out: Writer) -> None:
             out.test(
                 f"{column}_of_{field.length}_characters_is_accepted",
                 [
-                    f'response = await client.post({url}, json={body} | {{"{column}": "x" * {field.length}}}, headers=headers)',
+                    (
+                        f'response = await client.post({url}, json={body} | {{"{column}": "x" * '
+                        f"{field.length}}}, headers=headers)"
+                    ),
                     "",
                     "assert response.status_code == 201",
                     f'assert response.json()["data"]["{column}"] == "x" * {field.length}',
@@ -261,10 +267,16 @@ def create_tests(out: Writer) -> None:
             [
                 f"first = {out.new}",
                 "",
-                f'response = await client.post({url}, json={body} | {{"{column}": first["{column}"]}}, headers=headers)',
+                (
+                    f'response = await client.post({url}, json={body} | {{"{column}": '
+                    f'first["{column}"]}}, headers=headers)'
+                ),
                 "",
                 "problem = assert_problem(response, 409)",
-                f'assert problem["detail"] == "A {w["human"]} with this {column.replace("_", " ")} already exists."',
+                (
+                    f'assert problem["detail"] == "A {w["human"]} with this '
+                    f'{column.replace("_", " ")} already exists."'
+                ),
             ],
         )
         if entity.owned:
@@ -273,7 +285,10 @@ def create_tests(out: Writer) -> None:
                 [
                     f"theirs = {out.theirs}",
                     "",
-                    f'response = await client.post({url}, json={body} | {{"{column}": theirs["{column}"]}}, headers=headers)',
+                    (
+                        f'response = await client.post({url}, json={body} | {{"{column}": '
+                        f'theirs["{column}"]}}, headers=headers)'
+                    ),
                     "",
                     "assert response.status_code == 201",
                 ],
@@ -305,7 +320,8 @@ def send(out: Writer, method: str, column: str, value: str) -> str:
     """Return the line sending a body with one value changed: a new row, or a change to `row`."""
     if method == "post":
         body = body_call(out.entity)
-        return f'response = await client.post({out.url}, json={body} | {{"{column}": {value}}}, headers=headers)'
+        sent = f'{body} | {{"{column}": {value}}}'
+        return f"response = await client.post({out.url}, json={sent}, headers=headers)"
     path = 'f"{' + out.url + "}/{row['id']}\""
     return f'response = await client.patch({path}, json={{"{column}": {value}}}, headers=headers)'
 
@@ -423,7 +439,10 @@ def list_tests(out: Writer) -> None:
             f"response = await client.get({out.url}, headers=headers)",
             "",
             "assert response.status_code == 200",
-            'assert [row["id"] for row in response.json()["data"]] == [row["id"] for row in reversed(created)]',
+            (
+                'assert [row["id"] for row in response.json()["data"]] == [row["id"] for row in '
+                "reversed(created)]"
+            ),
         ],
     )
     out.test(
@@ -432,7 +451,10 @@ def list_tests(out: Writer) -> None:
             "for _ in range(3):",
             f"    {out.new}",
             "",
-            f'response = await client.get({out.url}, params={{"limit": 2, "offset": 1}}, headers=headers)',
+            (
+                f'response = await client.get({out.url}, params={{"limit": 2, "offset": 1}}, '
+                "headers=headers)"
+            ),
             "",
             "assert response.status_code == 200",
             'assert len(response.json()["data"]) == 2',
@@ -445,7 +467,10 @@ def list_tests(out: Writer) -> None:
             f"response = await client.get({out.url}, headers=headers)",
             "",
             "assert response.status_code == 200",
-            'assert response.json() == {"data": [], "meta": {"total": 0, "limit": 20, "offset": 0}}',
+            (
+                'assert response.json() == {"data": [], "meta": {"total": 0, "limit": 20, '
+                '"offset": 0}}'
+            ),
         ],
     )
     if out.entity.owned:
@@ -458,7 +483,10 @@ def list_tests(out: Writer) -> None:
                 f"response = await client.get({out.url}, headers=headers)",
                 "",
                 "assert response.status_code == 200",
-                'assert response.json() == {"data": [mine], "meta": {"total": 1, "limit": 20, "offset": 0}}',
+                (
+                    'assert response.json() == {"data": [mine], "meta": {"total": 1, "limit": '
+                    '20, "offset": 0}}'
+                ),
             ],
         )
     if out.entity.jwt:
@@ -482,7 +510,10 @@ def update_tests(out: Writer) -> None:
             f"row = {out.new}",
             f"changed = {changed_value(entity, first)}",
             "",
-            f'response = await client.patch({path(out)}, json={{"{column}": changed}}, headers=headers)',
+            (
+                f'response = await client.patch({path(out)}, json={{"{column}": changed}}, '
+                "headers=headers)"
+            ),
             "",
             "assert response.status_code == 200",
             f'assert response.json() == {{"data": {{**row, "{column}": changed}}}}',
@@ -508,7 +539,10 @@ def update_tests(out: Writer) -> None:
                 [
                     f"row = {out.new}",
                     "",
-                    f'response = await client.patch({path(out)}, json={{"{field.column}": None}}, headers=headers)',
+                    (
+                        f'response = await client.patch({path(out)}, json={{"{field.column}": '
+                        "None}, headers=headers)"
+                    ),
                     "",
                     "assert response.status_code == 200",
                     f'assert response.json()["data"]["{field.column}"] is None',
@@ -535,7 +569,10 @@ def update_tests(out: Writer) -> None:
     out.test(
         "unknown_id_is_404",
         [
-            f"response = await client.patch({path(out, 'uuid.uuid4()')}, json={{}}, headers=headers)",
+            (
+                f"response = await client.patch({path(out, 'uuid.uuid4()')}, json={{}}, "
+                "headers=headers)"
+            ),
             "",
             "assert_problem(response, 404)",
         ],
@@ -551,7 +588,10 @@ def update_tests(out: Writer) -> None:
                 "owner = await auth_headers(client)",
                 "theirs = await " + factory_call(entity, entity.name, "owner"),
                 f"changed = {changed_value(entity, first)}",
-                f'await client.patch({path(out, THEIRS)}, json={{"{column}": changed}}, headers=headers)',
+                (
+                    f'await client.patch({path(out, THEIRS)}, json={{"{column}": changed}}, '
+                    "headers=headers)"
+                ),
                 "",
                 f"response = await client.get({path(out, THEIRS)}, headers=owner)",
                 "",
