@@ -252,6 +252,13 @@ class TestProduction:
             elif command[0].startswith(".venv/bin/"):
                 run_in(app, command, env)
 
+        # The scaffold is a development tool: the image's files and a --no-dev install leave it out.
+        if baked.answer("docker"):
+            assert not (app / "tools").exists()
+        assert (app / ".venv").is_dir()
+        assert list((app / ".venv").rglob("site-packages/scaffold*")) == []
+        assert not (app / ".venv" / "bin" / "scaffold").exists()
+
 
 # The one-line messages differ only with docker: one bake of each kind shows both.
 @for_combinations([having("docker")[0], having("docker", value=False)[0]])

@@ -177,6 +177,19 @@ def test_a_registry_without_its_place_stops_the_command_and_writes_nothing(
     assert snapshot(project) == before
 
 
+def test_a_registry_left_in_conflict_stops_the_command_and_writes_nothing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = project / "src/models/__init__.py"
+    registry.write_text(f"<<<<<<< ours\n{registry.read_text('utf-8')}", "utf-8")
+    before = snapshot(project)
+
+    assert scaffold(project, NEW, "label:str:40") == 1
+
+    assert capsys.readouterr().err.startswith("scaffold: src/models/__init__.py does not parse")
+    assert snapshot(project) == before
+
+
 def test_a_failure_halfway_puts_the_tree_back(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
