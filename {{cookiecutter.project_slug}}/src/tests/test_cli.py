@@ -70,5 +70,5 @@ def test_two_different_passwords_are_refused(monkeypatch: pytest.MonkeyPatch) ->
 def test_a_short_password_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(getpass, "getpass", lambda _prompt: "short")
 
-    with pytest.raises(CommandError, match="password: "):
+    with pytest.raises(CommandError, match="password: String should have at least 8 characters"):
         ask_new_password()
