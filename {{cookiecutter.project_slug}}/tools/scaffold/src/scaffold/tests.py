@@ -666,6 +666,29 @@ def delete_tests(out: Writer) -> None:
         )
 
 
+def on_delete_tests(out: Writer) -> None:
+    """Write what deleting a referenced row does, for targets the API can delete (not users)."""
+    entity = out.entity
+    for field in entity.references:
+        target = entity.target(field)
+        if target.name == "user":
+            continue
+        route = "/api/v1/" + target.table.replace("_", "-")
+        out.cls("TestDeletingThe" + "".join(part.capitalize() for part in field.name.split("_")))
+        remove = f'await client.delete(f"{route}/{{row[{field.column!r}]}}", headers=headers)'
+        check = [f"response = await client.get({path(out)}, headers=headers)", ""]
+        if field.optional:
+            name = f"empties_the_{field.column}"
+            check += [
+                "assert response.status_code == 200",
+                f'assert response.json()["data"]["{field.column}"] is None',
+            ]
+        else:
+            name = f"deletes_its_{entity.plural}"
+            check.append("assert_problem(response, 404)")
+        out.test(name, [f"row = {out.new}", remove, "", *check])
+
+
 def render_tests(entity: Entity) -> str:
     """Return src/tests/api/v1/test_<plural>.py."""
     w = entity.words()
@@ -675,6 +698,7 @@ def render_tests(entity: Entity) -> str:
     list_tests(out)
     update_tests(out)
     delete_tests(out)
+    on_delete_tests(out)
     factories = ["create_" + entity.name, entity.name + "_body"]
     if entity.owned:
         # Only another user's row of an owned target needs making here; the body makes the rest.
