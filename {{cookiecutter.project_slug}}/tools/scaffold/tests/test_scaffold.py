@@ -34,9 +34,18 @@ def code_of(source: str) -> str:
 
 def item_shaped() -> Entity:
     """Return items as the scaffold would write them: a title and an optional description."""
-    jwt = Project(ROOT).jwt
+    project = Project(ROOT)
+    jwt = project.jwt
     fields = (parse_field("title:str:255"), parse_field("description:str:255?"))
-    return Entity(name="item", plural="items", fields=fields, owned=jwt, jwt=jwt, targets={})
+    return Entity(
+        name="item",
+        plural="items",
+        fields=fields,
+        owned=jwt,
+        jwt=jwt,
+        targets={},
+        paged=project.paged,
+    )
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,8 @@ class Entity:
     owned: bool
     jwt: bool
     targets: dict[str, Known]
+    # Whether the project's repositories list a page and its total in one query (`page`).
+    paged: bool = False
 
     @property
     def cls(self) -> str:

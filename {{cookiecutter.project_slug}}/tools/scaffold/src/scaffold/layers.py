@@ -70,9 +70,63 @@ PLAIN_REPOSITORY = '''
 '''
 
 
+# Lists in one round trip (`Repository.page`: the rows and their total), mapped from plain rows.
+OWNED_PAGED_REPOSITORY = '''
+    """Queries on $humans."""
+
+    import uuid
+
+    from sqlalchemy import select
+
+    from src.models import $cls
+    from src.repositories.base import PageRows, Repository
+
+
+    class ${cls}Repository(Repository[$cls]):
+        """${Human_plural}, always seen through their owner."""
+
+        model = $cls
+
+        async def get_owned(self, ${name}_id: uuid.UUID, owner_id: uuid.UUID) -> $cls | None:
+            """Return the $human if it exists and belongs to the owner, else None."""
+            statement = select($cls).where($cls.id == ${name}_id, $cls.owner_id == owner_id)
+            return await self.session.scalar(statement)
+
+        async def list_owned(self, owner_id: uuid.UUID, limit: int, offset: int) -> PageRows:
+            """Return one page of the owner's $humans, newest first, and how many there are."""
+            statement = (
+                self.rows()
+                .where($cls.owner_id == owner_id)
+                .order_by($cls.created_at.desc(), $cls.id.desc())
+            )
+            return await self.page(statement, limit, offset)
+'''
+
+PLAIN_PAGED_REPOSITORY = '''
+    """Queries on $humans."""
+
+    from src.models import $cls
+    from src.repositories.base import PageRows, Repository
+
+
+    class ${cls}Repository(Repository[$cls]):
+        """${Human_plural}."""
+
+        model = $cls
+
+        async def list_page(self, limit: int, offset: int) -> PageRows:
+            """Return one page of $humans, newest first, and how many there are."""
+            statement = self.rows().order_by($cls.created_at.desc(), $cls.id.desc())
+            return await self.page(statement, limit, offset)
+'''
+
+
 def render_repository(entity: Entity) -> str:
-    """Return src/repositories/<name>.py."""
-    template = OWNED_REPOSITORY if entity.owned else PLAIN_REPOSITORY
+    """Return src/repositories/<name>.py, listing as the project's items do."""
+    if entity.paged:
+        template = OWNED_PAGED_REPOSITORY if entity.owned else PLAIN_PAGED_REPOSITORY
+    else:
+        template = OWNED_REPOSITORY if entity.owned else PLAIN_REPOSITORY
     return entity.fill(template, Human_plural=entity.words()["humans"].capitalize())
 
 
@@ -233,9 +287,21 @@ def list_method(entity: Entity, caller: str, caller_arg: str) -> list[str]:
         count = f"await self.{w['plural']}.count()"
         doc = f"Return one page of {w['humans']}, newest first."
     rows = w["plural"]
-    return [
+    head = [
         f"    async def list(self, {caller}page: PageParams) -> Page[{w['cls']}Out]:",
         f'        """{doc}"""',
+    ]
+    if entity.paged:
+        return [
+            *head,
+            f"        found = {fetch}",
+            (
+                f"        return page_of([{w['cls']}Out.model_validate(row) for row in "
+                "found.rows], found.total, page)"
+            ),
+        ]
+    return [
+        *head,
         f"        {rows} = {fetch}",
         f"        total = {count}",
         (

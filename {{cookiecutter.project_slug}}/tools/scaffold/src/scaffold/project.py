@@ -53,6 +53,12 @@ class Project:
             for node in tree.body
         )
 
+    @property
+    def paged(self) -> bool:
+        """Whether `Repository.page` lists a page and its total in one query, as items do."""
+        base = self.text("src/repositories/base.py")
+        return "class PageRows" in base and "async def page(" in base
+
     def entities(self) -> dict[str, Known]:
         """Return the project's entities by name (the model modules' stems)."""
         factories = self.text("src/tests/factories.py")
