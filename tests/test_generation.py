@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 import post_gen_project
-from baking import Baked, Combination, describe, psql
+from baking import ROOT, TOOL_OUTPUT, Baked, Combination, describe, psql
 from delivery import without_env_file, yaml_file
 
 if TYPE_CHECKING:
@@ -193,6 +193,20 @@ class TestStructure:
                 tomllib.loads(text)
             elif path.suffix in {".yaml", ".yml"}:
                 yaml.safe_load(text)
+
+    def test_the_scaffold_is_copied_verbatim(self, baked: Baked) -> None:
+        # `_copy_without_render`: the scaffold's own code is never read as Jinja.
+        source = ROOT / "{{cookiecutter.project_slug}}" / "tools" / "scaffold"
+        files = [
+            path.relative_to(source)
+            for path in source.rglob("*")
+            if path.is_file() and TOOL_OUTPUT.isdisjoint(path.parts)
+        ]
+        copied = baked.project / "tools" / "scaffold"
+
+        assert files
+        for relative in files:
+            assert (copied / relative).read_bytes() == (source / relative).read_bytes(), relative
 
     def test_python_files_compile(self, baked: Baked) -> None:
         for path, text in text_files(baked):
