@@ -125,6 +125,9 @@ REFUSALS = [
     ([NEW, "name:str", "name:text"], "given twice"),
     ([NEW, "client:ref:no_such_entity"], "not an entity"),
     ([NEW, "rate:float:unique"], "cannot be unique"),
+    ([NEW, "day:date:unique"], "cannot be unique"),
+    ([NEW, "label:str:unique:index"], "drop :index"),
+    ([NEW, "code:str:unique=x"], "cannot have a default"),
 ]
 
 

@@ -53,7 +53,8 @@ fields read name:type[:argument][:unique|:index][?][=default]:
                    deletes this one, or empties the reference when it is optional (?)
   ?                optional: may be omitted or null (and a PATCH with null clears it)
   =VALUE           default when omitted (str, text, int, float, decimal, bool, enum)
-  :unique          no two rows share the value (per owner with --owned): a clash is a 409
+  :unique          no two rows share the value (per owner with --owned), a clash is a 409;
+                   for str, text, int, uuid and ref
   :index           an index on the column, for queries you will add
 
 example:

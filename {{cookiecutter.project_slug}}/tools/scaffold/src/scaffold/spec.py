@@ -27,7 +27,8 @@ TYPES = (
 )
 # A default is a literal the API fills in; dates, times and ids have no sensible constant one.
 DEFAULTABLE = frozenset({"str", "text", "int", "float", "decimal", "bool", "enum"})
-UNIQUABLE = frozenset({"str", "text", "int", "uuid", "date", "enum", "ref"})
+# Kinds whose values can differ row after row (a few values, or a day, would soon collide).
+UNIQUABLE = frozenset({"str", "text", "int", "uuid", "ref"})
 FLAGS = frozenset({"unique", "index"})
 
 # PostgreSQL's reserved key words (its documentation, appendix "SQL Key Words").
