@@ -57,7 +57,7 @@ class Project:
     def paged(self) -> bool:
         """Whether `Repository.page` lists a page and its total in one query, as items do."""
         base = self.text("src/repositories/base.py")
-        return "class PageRows" in base and "async def page(" in base
+        return all(word in base for word in ("class PageRows", "def rows_of(", "async def page("))
 
     def entities(self) -> dict[str, Known]:
         """Return the project's entities by name (the model modules' stems)."""
