@@ -1,9 +1,10 @@
 """The generic repository every entity's repository builds on."""
 
 import uuid
-from typing import NoReturn
+from collections.abc import Sequence
+from typing import Any, NamedTuple, NoReturn
 
-from sqlalchemy import event
+from sqlalchemy import Row, Select, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
@@ -13,6 +14,8 @@ from src.models import Base
 UNIQUE_VIOLATION = "23505"  # PostgreSQL SQLSTATE
 # Set in `Session.info` once the session has sent a write; it stays set until the session ends.
 WROTE = "wrote"
+# Set in `Session.info` of the sessions that must not write: a safe method's (src/database.py).
+READ_ONLY = "read_only"
 
 
 class DuplicateError(Exception):
@@ -30,6 +33,30 @@ class UnsafeReleaseError(RuntimeError):
     """Releasing the connection would end a transaction that holds this request's writes."""
 
 
+class ReadOnlySessionError(RuntimeError):
+    """A safe method's session (GET, HEAD, OPTIONS) was asked to write."""
+
+
+class PageRows(NamedTuple):
+    """One page of plain rows, and how many rows the whole query matches."""
+
+    rows: Sequence[Row[Any]]
+    total: int
+
+
+def _refuse_writes(session: Session) -> None:
+    """Stop a write in a read-only session: without a transaction it would be kept at once."""
+    if session.info.get(READ_ONLY):
+        msg = "a safe method (GET, HEAD, OPTIONS) must not write; use POST, PATCH or DELETE"
+        raise ReadOnlySessionError(msg)
+
+
+@event.listens_for(Session, "before_flush")
+def _flushing(session: Session, _: UOWTransaction, __: object) -> None:
+    """Refuse ORM changes in a read-only session."""
+    _refuse_writes(session)
+
+
 @event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _: UOWTransaction) -> None:
     """Remember that the ORM wrote rows in this session."""
@@ -41,6 +68,8 @@ def _executed(state: ORMExecuteState) -> None:
     """Remember any statement that is not a plain SELECT (UPDATE, DELETE, text...)."""
     if not state.is_select:
         state.session.info[WROTE] = True
+        if state.is_insert or state.is_update or state.is_delete:
+            _refuse_writes(state.session)
 
 
 class Repository[ModelT: Base]:
@@ -54,6 +83,23 @@ class Repository[ModelT: Base]:
     async def get(self, entity_id: uuid.UUID) -> ModelT | None:
         """Return the row with this primary key, or None."""
         return await self.session.get(self.model, entity_id)
+
+    def rows(self) -> Select[Any]:
+        """Select the model's columns as plain rows: nothing to track, map them to a schema."""
+        return select(*self.model.__table__.columns)
+
+    async def page(self, statement: Select[Any], limit: int, offset: int) -> PageRows:
+        """Return one page of the statement's rows and their total, in one round trip."""
+        # The window count is taken before LIMIT, so every row of the page carries the total.
+        counted = statement.add_columns(func.count().over().label("total"))
+        rows = (await self.session.execute(counted.limit(limit).offset(offset))).all()
+        if rows:
+            return PageRows(rows, rows[0].total)
+        if offset == 0:
+            return PageRows(rows, 0)
+        # Past the end no row carries the total: count apart.
+        count = statement.with_only_columns(func.count(), maintain_column_froms=True)
+        return PageRows(rows, await self.session.scalar(count.order_by(None)) or 0)
 
     async def add(self, entity: ModelT) -> ModelT:
         """Insert the entity and load its server-side defaults."""

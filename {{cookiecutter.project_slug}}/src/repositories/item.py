@@ -2,12 +2,12 @@
 {%- if cookiecutter.auth == "jwt" %}
 
 import uuid
+
+from sqlalchemy import select
 {%- endif %}
 
-from sqlalchemy import func, select
-
 from src.models import Item
-from src.repositories.base import Repository
+from src.repositories.base import PageRows, Repository
 
 
 class ItemRepository(Repository[Item]):
@@ -21,34 +21,18 @@ class ItemRepository(Repository[Item]):
         statement = select(Item).where(Item.id == item_id, Item.owner_id == owner_id)
         return await self.session.scalar(statement)
 
-    async def list_owned(self, owner_id: uuid.UUID, limit: int, offset: int) -> list[Item]:
-        """Return one page of the owner's items, newest first."""
+    async def list_owned(self, owner_id: uuid.UUID, limit: int, offset: int) -> PageRows:
+        """Return one page of the owner's items, newest first, and how many there are."""
         statement = (
-            select(Item)
+            self.rows()
             .where(Item.owner_id == owner_id)
             .order_by(Item.created_at.desc(), Item.id.desc())
-            .limit(limit)
-            .offset(offset)
         )
-        return list(await self.session.scalars(statement))
-
-    async def count_owned(self, owner_id: uuid.UUID) -> int:
-        """Return how many items the owner has."""
-        statement = select(func.count()).select_from(Item).where(Item.owner_id == owner_id)
-        return await self.session.scalar(statement) or 0
+        return await self.page(statement, limit, offset)
 {%- else %}
 
-    async def list_page(self, limit: int, offset: int) -> list[Item]:
-        """Return one page of items, newest first."""
-        statement = (
-            select(Item)
-            .order_by(Item.created_at.desc(), Item.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        return list(await self.session.scalars(statement))
-
-    async def count(self) -> int:
-        """Return how many items exist."""
-        return await self.session.scalar(select(func.count()).select_from(Item)) or 0
+    async def list_page(self, limit: int, offset: int) -> PageRows:
+        """Return one page of items, newest first, and how many there are."""
+        statement = self.rows().order_by(Item.created_at.desc(), Item.id.desc())
+        return await self.page(statement, limit, offset)
 {%- endif %}

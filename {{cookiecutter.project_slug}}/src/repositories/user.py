@@ -2,10 +2,11 @@
 {%- if cookiecutter.auth == "jwt" %}
 
 import uuid
+from datetime import datetime
 from typing import Any, NamedTuple
 {%- endif %}
 
-from sqlalchemy import {% if cookiecutter.auth == "jwt" %}ColumnElement, {% endif %}func, select{% if cookiecutter.auth == "jwt" %}, update{% endif %}
+from sqlalchemy import {% if cookiecutter.auth == "jwt" %}ColumnElement, Row, {% endif %}func, select{% if cookiecutter.auth == "jwt" %}, update{% endif %}
 {%- if cookiecutter.auth == "jwt" %}
 from sqlalchemy.exc import IntegrityError
 {%- endif %}
@@ -44,6 +45,22 @@ class UserRepository(Repository[User]):
         """Return how many users exist."""
         return await self.session.scalar(select(func.count()).select_from(User)) or 0
 {%- if cookiecutter.auth == "jwt" %}
+
+    async def get_signed_in(
+        self, user_id: uuid.UUID
+    ) -> Row[uuid.UUID, str, str, bool, datetime, int] | None:
+        """Return what a bearer token's check and its caller need, as a plain row, or None."""
+        # A narrow primary-key read on every authenticated request: no password hash, no
+        # identity map.
+        statement = select(
+            User.id,
+            User.email,
+            User.display_name,
+            User.is_admin,
+            User.created_at,
+            User.token_version,
+        ).where(User.id == user_id)
+        return (await self.session.execute(statement)).first()
 
     async def get_credentials(self, email: str) -> Credentials | None:
         """Return what checking the password of the user with this email needs, or None."""
