@@ -89,17 +89,16 @@ class Repository[ModelT: Base]:
         return select(*self.model.__table__.columns)
 
     async def page(self, statement: Select[Any], limit: int, offset: int) -> PageRows:
-        """Return one page of the statement's rows and their total, in one round trip."""
-        # The window count is taken before LIMIT, so every row of the page carries the total.
-        counted = statement.add_columns(func.count().over().label("total"))
+        """Return one page of the statement's rows and how many rows it has, in one round trip."""
+        count = statement.with_only_columns(func.count(), maintain_column_froms=True)
+        count = count.order_by(None).correlate(None)
+        # PostgreSQL runs the uncorrelated count once (an InitPlan); every row carries it.
+        counted = statement.add_columns(count.scalar_subquery().label("total"))
         rows = (await self.session.execute(counted.limit(limit).offset(offset))).all()
         if rows:
             return PageRows(rows, rows[0].total)
-        if offset == 0:
-            return PageRows(rows, 0)
-        # Past the end no row carries the total: count apart.
-        count = statement.with_only_columns(func.count(), maintain_column_froms=True)
-        return PageRows(rows, await self.session.scalar(count.order_by(None)) or 0)
+        # An empty page has no row to carry the total: past the end, count apart.
+        return PageRows(rows, await self.session.scalar(count) or 0 if offset else 0)
 
     async def add(self, entity: ModelT) -> ModelT:
         """Insert the entity and load its server-side defaults."""
