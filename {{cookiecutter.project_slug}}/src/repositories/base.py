@@ -1,10 +1,11 @@
 """The generic repository every entity's repository builds on."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, NamedTuple, NoReturn
 
-from sqlalchemy import Row, Select, event, func, select
+from sqlalchemy import Row, Select, bindparam, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
@@ -42,6 +43,21 @@ class PageRows(NamedTuple):
 
     rows: Sequence[Row[Any]]
     total: int
+
+
+def rows_of(model: type[Base]) -> Select[Any]:
+    """Select a model's columns as plain rows: nothing to track, map them to a schema."""
+    return select(*model.__table__.columns)
+
+
+@lru_cache(maxsize=256)
+def _paged(statement: Select[Any]) -> tuple[Select[Any], Select[Any]]:
+    """Return the statement paged (`limit`, `offset` bound) with its total, and the count alone."""
+    count = statement.with_only_columns(func.count(), maintain_column_froms=True)
+    count = count.order_by(None).correlate(None)
+    # PostgreSQL runs the uncorrelated count once (an InitPlan); every row carries it.
+    paged = statement.add_columns(count.scalar_subquery().label("total"))
+    return paged.limit(bindparam("limit")).offset(bindparam("offset")), count
 
 
 def _refuse_writes(session: Session) -> None:
@@ -84,21 +100,17 @@ class Repository[ModelT: Base]:
         """Return the row with this primary key, or None."""
         return await self.session.get(self.model, entity_id)
 
-    def rows(self) -> Select[Any]:
-        """Select the model's columns as plain rows: nothing to track, map them to a schema."""
-        return select(*self.model.__table__.columns)
-
-    async def page(self, statement: Select[Any], limit: int, offset: int) -> PageRows:
+    async def page(
+        self, statement: Select[Any], params: Mapping[str, Any], limit: int, offset: int
+    ) -> PageRows:
         """Return one page of the statement's rows and how many rows it has, in one round trip."""
-        count = statement.with_only_columns(func.count(), maintain_column_froms=True)
-        count = count.order_by(None).correlate(None)
-        # PostgreSQL runs the uncorrelated count once (an InitPlan); every row carries it.
-        counted = statement.add_columns(count.scalar_subquery().label("total"))
-        rows = (await self.session.execute(counted.limit(limit).offset(offset))).all()
+        paged, count = _paged(statement)
+        page_params = {**params, "limit": limit, "offset": offset}
+        rows = (await self.session.execute(paged, page_params)).all()
         if rows:
             return PageRows(rows, rows[0].total)
         # An empty page has no row to carry the total: past the end, count apart.
-        return PageRows(rows, await self.session.scalar(count) or 0 if offset else 0)
+        return PageRows(rows, await self.session.scalar(count, params) or 0 if offset else 0)
 
     async def add(self, entity: ModelT) -> ModelT:
         """Insert the entity and load its server-side defaults."""
