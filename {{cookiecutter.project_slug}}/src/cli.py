@@ -12,7 +12,7 @@ import getpass
 import sys
 from collections.abc import Callable
 
-from pydantic import SecretStr, TypeAdapter, ValidationError
+from pydantic import Secret, TypeAdapter, ValidationError
 
 from src.config import get_settings
 from src.database import Database
@@ -26,7 +26,7 @@ class CommandError(Exception):
     """The command cannot go on; the message says why."""
 
 
-def ask_new_password() -> SecretStr:
+def ask_new_password() -> Secret[str]:
     """Prompt twice for a password (not echoed) and return it once both agree and it is valid."""
     password = getpass.getpass("Password for the new administrator: ")
     if getpass.getpass("Again: ") != password:
@@ -41,7 +41,7 @@ async def create_admin(
     database: Database,
     hasher: PasswordHasher,
     email: str,
-    ask_password: Callable[[], SecretStr],
+    ask_password: Callable[[], Secret[str]],
     display_name: str | None = None,
 ) -> str:
     """Promote EMAIL's account, or create it as an administrator; return what was done."""

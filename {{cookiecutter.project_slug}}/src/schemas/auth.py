@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 
 from src.schemas.common import NO_NUL_PATTERN, RequestModel
-from src.schemas.user import EMAIL_MAX_LENGTH, PASSWORD_MAX_LENGTH
+from src.schemas.user import EMAIL_MAX_LENGTH, PasswordAttempt
 
 
 # Not FastAPI's OAuth2PasswordRequestForm: its schema offers null, which a form cannot carry,
@@ -16,7 +16,7 @@ class PasswordGrantForm(RequestModel):
     grant_type: Literal["password"] = "password"
     username: str = Field(min_length=1, max_length=EMAIL_MAX_LENGTH, pattern=NO_NUL_PATTERN)
     # Short ones fail like any wrong password (401); longer ones cannot match and are not hashed.
-    password: SecretStr = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+    password: PasswordAttempt
     scope: str = ""
     # Client authentication (RFC 6749, section 2.3.1) that some OAuth2 clients send; unused.
     client_id: str = ""

@@ -1,4 +1,4 @@
-"""User schemas{% if cookiecutter.auth == "jwt" %}: the password goes in, never out, and is a SecretStr in between{% endif %}."""
+"""User schemas{% if cookiecutter.auth == "jwt" %}: the password goes in, never out, and is a Secret in between{% endif %}."""
 
 import uuid
 from datetime import datetime
@@ -11,7 +11,8 @@ from pydantic import (
     ConfigDict,
     Field,
 {%- if cookiecutter.auth == "jwt" %}
-    SecretStr,
+    Secret,
+    StringConstraints,
 {%- endif %}
     field_validator,
 {%- if cookiecutter.auth == "jwt" %}
@@ -50,9 +51,21 @@ DisplayName = Annotated[
     str, Field(min_length=1, max_length=DISPLAY_NAME_MAX_LENGTH, pattern=NO_NUL_PATTERN)
 ]
 {%- if cookiecutter.auth == "jwt" %}
-# SecretStr: no repr, log line or traceback can show it; only the hasher reads the value.
+# Secret: no repr, log line or traceback can show it; only the hasher reads the value. The
+# lengths apply to the str inside: on SecretStr itself, their errors would count "items".
+WRITE_ONLY = Field(json_schema_extra={"format": "password", "writeOnly": True})
 Password = Annotated[
-    SecretStr, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+    Secret[
+        Annotated[
+            str, StringConstraints(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+        ]
+    ],
+    WRITE_ONLY,
+]
+# A password to check against the stored one: no rule but the bound, so any wrong one is 401.
+PasswordAttempt = Annotated[
+    Secret[Annotated[str, StringConstraints(min_length=1, max_length=PASSWORD_MAX_LENGTH)]],
+    WRITE_ONLY,
 ]
 {%- endif %}
 
@@ -88,11 +101,8 @@ class UserUpdate(RequestModel):
     email: Email | None = Field(default=None, json_schema_extra=omitted_not_null)
     display_name: DisplayName | None = Field(default=None, json_schema_extra=omitted_not_null)
     password: Password | None = Field(default=None, json_schema_extra=omitted_not_null)
-    current_password: SecretStr | None = Field(
-        default=None,
-        min_length=1,
-        max_length=PASSWORD_MAX_LENGTH,
-        json_schema_extra=omitted_not_null,
+    current_password: PasswordAttempt | None = Field(
+        default=None, json_schema_extra=omitted_not_null
     )
 
     _fields_not_null = field_validator("email", "display_name", "password", "current_password")(

@@ -1,7 +1,7 @@
 """Administrators: made from the command line (src/cli.py), never through the API."""
 
 import structlog
-from pydantic import SecretStr
+from pydantic import Secret
 
 from src.errors import ConflictError
 from src.models import User
@@ -30,7 +30,7 @@ class AdminService:
         log.info("admin_granted", user_id=str(user.id))
         return UserOut.model_validate(user)
 
-    async def create(self, email: str, display_name: str, password: SecretStr) -> UserOut:
+    async def create(self, email: str, display_name: str, password: Secret[str]) -> UserOut:
         """Create an administrator account with this password."""
         hashed = await self.hasher.hash(password.get_secret_value())
         user = User(

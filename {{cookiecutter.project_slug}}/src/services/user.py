@@ -5,7 +5,7 @@ import uuid
 from typing import Any
 
 import structlog
-from pydantic import SecretStr
+from pydantic import Secret
 
 from src.errors import ConflictError, NotFoundError, PermissionDeniedError
 {%- if cookiecutter.background_jobs == "arq" %}
@@ -27,7 +27,7 @@ WRONG_PASSWORD = "current_password is not your password."  # noqa: S105 - a mess
 CHANGED_MEANWHILE = "The account was changed by another request; read it and try again."
 
 
-def secret(value: SecretStr | None) -> str:
+def secret(value: Secret[str] | None) -> str:
     """Return a secret's value ("" for none)."""
     return value.get_secret_value() if value is not None else ""
 

@@ -127,6 +127,7 @@ class TestCreateUser:
 
         body = assert_problem(response, 422)
         assert body["errors"][0]["loc"] == ["body", "password"]
+        assert body["errors"][0]["msg"] == "String should have at least 8 characters"
         assert "Zq7-x9!" not in response.text
 
     async def test_password_beside_an_invalid_field_is_not_echoed(
