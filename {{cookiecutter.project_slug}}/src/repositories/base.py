@@ -38,20 +38,24 @@ class ReadOnlySessionError(RuntimeError):
     """A safe method's session (GET, HEAD, OPTIONS) was asked to write."""
 
 
+# A SELECT of any columns: rows of whatever types the statement names.
+type AnySelect = Select[*tuple[Any, ...]]
+
+
 class PageRows(NamedTuple):
     """One page of plain rows, and how many rows the whole query matches."""
 
-    rows: Sequence[Row[Any]]
+    rows: Sequence[Row[*tuple[Any, ...]]]
     total: int
 
 
-def rows_of(model: type[Base]) -> Select[Any]:
+def rows_of(model: type[Base]) -> AnySelect:
     """Select a model's columns as plain rows: nothing to track, map them to a schema."""
     return select(*model.__table__.columns)
 
 
 @lru_cache(maxsize=256)
-def _paged(statement: Select[Any]) -> tuple[Select[Any], Select[Any]]:
+def _paged(statement: AnySelect) -> tuple[AnySelect, AnySelect]:
     """Return the statement paged (`limit`, `offset` bound) with its total, and the count alone."""
     count = statement.with_only_columns(func.count(), maintain_column_froms=True)
     count = count.order_by(None).correlate(None)
@@ -101,7 +105,7 @@ class Repository[ModelT: Base]:
         return await self.session.get(self.model, entity_id)
 
     async def page(
-        self, statement: Select[Any], params: Mapping[str, Any], limit: int, offset: int
+        self, statement: AnySelect, params: Mapping[str, Any], limit: int, offset: int
     ) -> PageRows:
         """Return one page of the statement's rows and how many rows it has, in one round trip."""
         paged, count = _paged(statement)

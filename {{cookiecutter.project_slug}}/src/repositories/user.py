@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 {%- endif %}
 
 from src.models import User
-from src.repositories.base import Repository{% if cookiecutter.auth == "jwt" %}, raise_duplicate_or_reraise{% endif %}
+from src.repositories.base import PageRows, Repository{% if cookiecutter.auth == "jwt" %}, raise_duplicate_or_reraise{% endif %}{% if cookiecutter.auth == "none" %}, rows_of{% endif %}
 {%- if cookiecutter.auth == "jwt" %}
 
 
@@ -25,11 +25,15 @@ class Credentials(NamedTuple):
     token_version: int
 
 
+# What a user shows (no password hash, no token_version), as plain rows.
+PUBLIC = select(User.id, User.email, User.display_name, User.is_admin, User.created_at)
 # Every authenticated request runs this: built once (building costs more CPU than the
 # lookup), it reads by primary key the caller's public columns and token_version only.
-SIGNED_IN = select(
-    User.id, User.email, User.display_name, User.is_admin, User.created_at, User.token_version
-).where(User.id == bindparam("user_id"))
+SIGNED_IN = PUBLIC.add_columns(User.token_version).where(User.id == bindparam("user_id"))
+OLDEST_FIRST = PUBLIC.order_by(User.created_at, User.id)
+{%- else %}
+
+OLDEST_FIRST = rows_of(User).order_by(User.created_at, User.id)
 {%- endif %}
 
 
@@ -43,10 +47,9 @@ class UserRepository(Repository[User]):
         statement = select(User).where(User.email == email.lower())
         return await self.session.scalar(statement)
 
-    async def list_page(self, limit: int, offset: int) -> list[User]:
-        """Return one page of users, oldest first."""
-        statement = select(User).order_by(User.created_at, User.id).limit(limit).offset(offset)
-        return list(await self.session.scalars(statement))
+    async def list_page(self, limit: int, offset: int) -> PageRows:
+        """Return one page of users, oldest first, and how many there are."""
+        return await self.page(OLDEST_FIRST, {}, limit, offset)
 
     async def count(self) -> int:
         """Return how many users exist."""
