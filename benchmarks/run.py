@@ -26,11 +26,15 @@ from harness.setup import Bench
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 RSS_TARGET_MB = 120
 FIXED_COST_TARGET_S = 1.5
+COLLECT_RATIO_TARGET = 1.5
 PER_TEST_TARGET_MS = 8
 SYNC_RATIO_TARGET = 1.5
 STATS_SETTLE_SECONDS = 1.5
 QUIET_LOAD_PER_CPU = 0.5
 PROFILE_MIN_SECONDS = 5
+# A wrk run right after another closed this many connections saw 5 s timeouts on every
+# FastAPI app here (none on raw); a pause of 2-3 s before the next run removed them.
+MANY_CONNECTIONS = 128
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -39,6 +43,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=3.0, help="seconds per wrk round")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds per cell")
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up seconds per app")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=3.0,
+        help=f"seconds to wait after warm-up and after runs at ≥{MANY_CONNECTIONS} connections",
+    )
     parser.add_argument("--connections", type=int, nargs="+", default=[32, 64, 256])
     parser.add_argument(
         "--endpoints", nargs="+", default=["health", "get", "list", "create"], help="subset"
@@ -96,7 +106,7 @@ def log(message: str) -> None:
 
 
 def load_once(
-    bench: Bench, app: str, endpoint: Endpoint, connections: int, seconds: float
+    bench: Bench, app: str, endpoint: Endpoint, connections: int, seconds: float, pause: float
 ) -> Result:
     """Run wrk once against one app, let it drain, and after a create restore the table."""
     base_url = bench.servers[app].url("")
@@ -104,6 +114,8 @@ def load_once(
         base_url, endpoint, connections=connections, seconds=seconds, token=bench.token
     )
     settle(bench, app, endpoint)
+    if connections >= MANY_CONNECTIONS:
+        time.sleep(pause)  # Let the closed connections clear before the next run opens more.
     return result
 
 
@@ -114,12 +126,15 @@ def settle(bench: Bench, app: str, endpoint: Endpoint) -> None:
         db.reset_items(bench.pg, bench.databases[app])
 
 
-def warm_up(bench: Bench, endpoints: list[Endpoint], connections: int, seconds: float) -> None:
-    """Load every endpoint of every app once, at the highest concurrency, untimed."""
+def warm_up(
+    bench: Bench, endpoints: list[Endpoint], connections: int, seconds: float, pause: float
+) -> None:
+    """Load every endpoint of every app once, at the highest concurrency, untimed; then pause."""
     for endpoint in endpoints:
         for app in bench.servers:
             log(f"warm-up {endpoint.name} {app}")
-            load_once(bench, app, endpoint, connections, seconds)
+            load_once(bench, app, endpoint, connections, seconds, pause)
+    time.sleep(pause)
 
 
 def measure(
@@ -133,7 +148,7 @@ def measure(
         for connections in args.connections:
             for _ in range(args.rounds):
                 for app in bench.servers:
-                    result = load_once(bench, app, endpoint, connections, args.duration)
+                    result = load_once(bench, app, endpoint, connections, args.duration, args.pause)
                     rounds[endpoint.name, connections, app].append(result)
                     done += 1
                     log(
@@ -197,6 +212,8 @@ def project_facts(bench: Bench, bake_dir: Path, database: str) -> list[tuple[str
     scaffold_seconds, scaffold_wall = project.scaffold_timing(timed_bake)
     bare_seconds = project.bare_sync(bake_dir, bench.workdir / "bare-sync")
     startup_seconds = project.cookiecutter_startup()
+    collect = project.collect_timing(bake_dir, bench.pg.sqlalchemy_url(database))
+    collect_ratio = collect.collect_seconds / collect.bare_import_seconds
     sync_ratio = bake_seconds / bare_seconds
     failed = f"{suite.failed} failed {'✗' if suite.failed else '✓'}"
     fixed_ok = "✓" if suite.fixed_seconds <= FIXED_COST_TARGET_S else "✗"
@@ -204,6 +221,9 @@ def project_facts(bench: Bench, bake_dir: Path, database: str) -> list[tuple[str
     return [
         ("suite (serial, warm)", f"{suite.tests} tests, {failed} in {suite.wall_seconds:.2f} s"),
         ("suite fixed cost", f"{suite.fixed_seconds:.2f} s {fixed_ok} (≤{FIXED_COST_TARGET_S})"),
+        ("`pytest --collect-only` (median)", f"{collect.collect_seconds:.2f} s"),
+        (f"bare `{project.BARE_IMPORT}` (median)", f"{collect.bare_import_seconds:.2f} s"),
+        ("collect ÷ bare import", report.mark_at_most(collect_ratio, COLLECT_RATIO_TARGET)),
         (
             "suite per-test median",
             f"{suite.median_test_ms:.1f} ms {per_test_ok} (≤{PER_TEST_TARGET_MS})",
@@ -320,7 +340,7 @@ def run(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
         if not args.skip_project_timings:
             bench.facts += project_facts(bench, bake_dir, bench.databases[OURS])
     endpoints = [e for e in load.endpoints(bench.item_id) if e.name in args.endpoints]
-    warm_up(bench, endpoints, max(args.connections), args.warmup)
+    warm_up(bench, endpoints, max(args.connections), args.warmup, args.pause)
     time.sleep(STATS_SETTLE_SECONDS)
     databases = list(dict.fromkeys(bench.databases.values()))
     before = {name: bench.pg.snapshot(name) for name in databases}

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from harness import db, project
-from harness.setup import BENCH_DIR, Bench
+from harness.setup import BENCH_DIR, DB_PREFIX, Bench
 
 PROBE = BENCH_DIR / "jobs_probe.py"
 
@@ -14,7 +14,7 @@ PROBE = BENCH_DIR / "jobs_probe.py"
 def measure(bench: Bench, template: Path, redis_url: str, count: int) -> list[tuple[str, str]]:
     """Bake an arq project, run its worker on `count` jobs of each kind; return table rows."""
     bake_dir, _ = project.bake(template, bench.workdir / "bake-arq", "background_jobs=arq")
-    database = bench.create_database(f"bench_{os.getpid()}_jobs")
+    database = bench.create_database(f"{DB_PREFIX}_{os.getpid()}_jobs")
     url = bench.pg.sqlalchemy_url(database)
     project.migrate(bake_dir, url)
     db.seed_users(bench.pg, database, count)

@@ -182,3 +182,30 @@ def suite_timing(project: Path, database_url: str, junit_xml: Path) -> SuiteTimi
     first_excess = max(0.0, times[0] - median) if times else 0.0
     in_tests = sum(times) - first_excess
     return SuiteTiming(wall, len(times), failed, wall - in_tests, median * 1000)
+
+
+# What any FastAPI + SQLAlchemy test run must import: the floor of the suite's fixed cost.
+BARE_IMPORT = "import fastapi, sqlalchemy.ext.asyncio, sqlalchemy.orm"
+IMPORT_RUNS = 5
+
+
+@dataclass(frozen=True)
+class CollectTiming:
+    """The suite's fixed cost (collecting it) next to the bare import of its frameworks."""
+
+    collect_seconds: float
+    bare_import_seconds: float
+
+
+def collect_timing(project: Path, database_url: str) -> CollectTiming:
+    """Median wall time of `pytest --collect-only` and of the bare import, same interpreter."""
+    python = str(project / ".venv" / "bin" / "python")
+    env = uv_env({"DATABASE_URL": database_url})
+    collect = [python, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    bare = [python, "-c", BARE_IMPORT]
+    _timed(collect, cwd=project, env=env)  # Warm the file cache and the bytecode.
+    collect_times, bare_times = [], []
+    for _ in range(IMPORT_RUNS):  # Interleaved, so a busy moment hits both alike.
+        collect_times.append(_timed(collect, cwd=project, env=env))
+        bare_times.append(_timed(bare, cwd=project, env=env))
+    return CollectTiming(statistics.median(collect_times), statistics.median(bare_times))

@@ -13,6 +13,8 @@ from harness.servers import Server
 
 BENCH_DIR = Path(__file__).resolve().parent.parent
 SEED_ITEMS = 1000
+# Databases are named <prefix>_<pid>...; a shared server can give each user a prefix of its own.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "bench")
 # The token issuer and audience of ours and of the naive reference.
 TOKEN_CLAIM = "bench"  # noqa: S105 - a name, not a secret
 REFERENCES = ((RAW, "reference_raw:app"), (NAIVE, "reference_naive:app"))
@@ -109,7 +111,7 @@ class Bench:
         """Bake, migrate, start ours, register and log in, seed."""
         bake_dir, seconds = project.bake(template, self.workdir / "bake")
         self.facts.append(("first bake + uv sync", f"{seconds:.2f} s"))
-        database = self.create_database(f"bench_{os.getpid()}")
+        database = self.create_database(f"{DB_PREFIX}_{os.getpid()}")
         project.migrate(bake_dir, self.pg.sqlalchemy_url(database))
         python = bake_dir / ".venv" / "bin" / "python"
         self.databases[OURS] = database
@@ -128,7 +130,7 @@ class Bench:
 
     def setup_references_only(self, stack: contextlib.ExitStack, python: Path) -> None:
         """Create the schema by hand, seed a user and items, mint a token, start the references."""
-        database = self.create_database(f"benchh_{os.getpid()}")
+        database = self.create_database(f"{DB_PREFIX}h_{os.getpid()}")
         schema = (BENCH_DIR / "schema.sql").read_text()
         self.pg.psql(database, schema)
         self.pg.psql(

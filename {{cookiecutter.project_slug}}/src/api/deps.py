@@ -131,12 +131,18 @@ async def get_sign_in_service(request: Request, session: DbSession) -> SignInSer
 SignInServiceDep = Annotated[SignInService, Depends(get_sign_in_service)]
 
 
+async def get_auth_service(request: Request, session: DbSession) -> AuthService:
+    """Provide the authentication service."""
+    return AuthService(UserRepository(session), request.app.state.settings)
+
+
+AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
+
+
 async def get_current_user(
-    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)], session: DbSession
+    token: Annotated[str | None, Depends(oauth2_scheme)], auth: AuthServiceDep
 ) -> UserOut:
     """Authenticate the bearer token and tag the request's log lines with the user."""
-    # Built here, not injected: one dependency fewer to solve on every authenticated request.
-    auth = AuthService(UserRepository(session), request.app.state.settings)
     user = await auth.authenticate(token)
     structlog.contextvars.bind_contextvars(user_id=str(user.id))
     return user

@@ -16,6 +16,7 @@ def all_routes() -> list[BaseRoute]:
     """Return the routers' routes as one flat list, prefixes, tags and responses applied.
 
     Not `include_router`: FastAPI dispatches each included router as a level of its own at
-    request time, and every level costs every request (about 15 µs on a small server).
+    request time; flat routes serve `/health/live` in 77 µs of CPU instead of 90 (in process,
+    FastAPI 0.165), a 15 % gain on that route (benchmarks/README.md).
     """
     return [route for router in ROUTERS for route in router.routes]

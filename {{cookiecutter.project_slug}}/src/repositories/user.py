@@ -2,16 +2,17 @@
 {%- if cookiecutter.auth == "jwt" %}
 
 import uuid
+from datetime import datetime
 from typing import Any, NamedTuple
 {%- endif %}
 
-from sqlalchemy import {% if cookiecutter.auth == "jwt" %}ColumnElement, {% endif %}func, select{% if cookiecutter.auth == "jwt" %}, update{% endif %}
+from sqlalchemy import {% if cookiecutter.auth == "jwt" %}ColumnElement, Row, bindparam, {% endif %}func, select{% if cookiecutter.auth == "jwt" %}, update{% endif %}
 {%- if cookiecutter.auth == "jwt" %}
 from sqlalchemy.exc import IntegrityError
 {%- endif %}
 
 from src.models import User
-from src.repositories.base import Repository{% if cookiecutter.auth == "jwt" %}, raise_duplicate_or_reraise{% endif %}
+from src.repositories.base import PageRows, Repository{% if cookiecutter.auth == "jwt" %}, raise_duplicate_or_reraise{% endif %}{% if cookiecutter.auth == "none" %}, rows_of{% endif %}
 {%- if cookiecutter.auth == "jwt" %}
 
 
@@ -22,6 +23,17 @@ class Credentials(NamedTuple):
     email: str
     hashed_password: str
     token_version: int
+
+
+# What a user shows (no password hash, no token_version), as plain rows.
+PUBLIC = select(User.id, User.email, User.display_name, User.is_admin, User.created_at)
+# Every authenticated request runs this: built once (building costs more CPU than the
+# lookup), it reads by primary key the caller's public columns and token_version only.
+SIGNED_IN = PUBLIC.add_columns(User.token_version).where(User.id == bindparam("user_id"))
+OLDEST_FIRST = PUBLIC.order_by(User.created_at, User.id)
+{%- else %}
+
+OLDEST_FIRST = rows_of(User).order_by(User.created_at, User.id)
 {%- endif %}
 
 
@@ -35,15 +47,20 @@ class UserRepository(Repository[User]):
         statement = select(User).where(User.email == email.lower())
         return await self.session.scalar(statement)
 
-    async def list_page(self, limit: int, offset: int) -> list[User]:
-        """Return one page of users, oldest first."""
-        statement = select(User).order_by(User.created_at, User.id).limit(limit).offset(offset)
-        return list(await self.session.scalars(statement))
+    async def list_page(self, limit: int, offset: int) -> PageRows:
+        """Return one page of users, oldest first, and how many there are."""
+        return await self.page(OLDEST_FIRST, {}, limit, offset)
 
     async def count(self) -> int:
         """Return how many users exist."""
         return await self.session.scalar(select(func.count()).select_from(User)) or 0
 {%- if cookiecutter.auth == "jwt" %}
+
+    async def get_signed_in(
+        self, user_id: uuid.UUID
+    ) -> Row[uuid.UUID, str, str, bool, datetime, int] | None:
+        """Return what a bearer token's check and its caller need, as a plain row, or None."""
+        return (await self.session.execute(SIGNED_IN, {"user_id": user_id})).first()
 
     async def get_credentials(self, email: str) -> Credentials | None:
         """Return what checking the password of the user with this email needs, or None."""

@@ -33,7 +33,7 @@ class AuthService:
             claims = decode_access_token(token, self.settings)
         except InvalidTokenError as exc:
             raise AuthenticationError(BAD_TOKEN) from exc
-        user = await self.users.get(claims.user_id)
+        user = await self.users.get_signed_in(claims.user_id)
         if user is None or user.token_version != claims.token_version:
             raise AuthenticationError(BAD_TOKEN)
         return UserOut.model_validate(user)

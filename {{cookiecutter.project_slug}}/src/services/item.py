@@ -32,9 +32,8 @@ class ItemService:
 
     async def list(self, owner_id: uuid.UUID, page: PageParams) -> Page[ItemOut]:
         """Return one page of the caller's items, newest first."""
-        items = await self.items.list_owned(owner_id, page.limit, page.offset)
-        total = await self.items.count_owned(owner_id)
-        return page_of([ItemOut.model_validate(item) for item in items], total, page)
+        found = await self.items.list_owned(owner_id, page.limit, page.offset)
+        return page_of([ItemOut.model_validate(row) for row in found.rows], found.total, page)
 
     async def update(self, owner_id: uuid.UUID, item_id: uuid.UUID, changes: ItemUpdate) -> ItemOut:
         """Apply a partial change to one of the caller's items."""
@@ -77,9 +76,8 @@ class ItemService:
 
     async def list(self, page: PageParams) -> Page[ItemOut]:
         """Return one page of items, newest first."""
-        items = await self.items.list_page(page.limit, page.offset)
-        total = await self.items.count()
-        return page_of([ItemOut.model_validate(item) for item in items], total, page)
+        found = await self.items.list_page(page.limit, page.offset)
+        return page_of([ItemOut.model_validate(row) for row in found.rows], found.total, page)
 
     async def update(self, item_id: uuid.UUID, changes: ItemUpdate) -> ItemOut:
         """Apply a partial change to an item."""

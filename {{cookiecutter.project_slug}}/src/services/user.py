@@ -78,9 +78,8 @@ class UserService:
         """Return one page of users: administrators only."""
         if not actor.is_admin:
             raise PermissionDeniedError("Only administrators may list users.")
-        users = await self.users.list_page(page.limit, page.offset)
-        total = await self.users.count()
-        return page_of([UserOut.model_validate(user) for user in users], total, page)
+        found = await self.users.list_page(page.limit, page.offset)
+        return page_of([UserOut.model_validate(row) for row in found.rows], found.total, page)
 
     async def log_total(self) -> None:
         """Log how many users there are (a metric, emitted after each sign-up)."""
@@ -202,9 +201,8 @@ class UserService:
 
     async def list(self, page: PageParams) -> Page[UserOut]:
         """Return one page of users."""
-        users = await self.users.list_page(page.limit, page.offset)
-        total = await self.users.count()
-        return page_of([UserOut.model_validate(user) for user in users], total, page)
+        found = await self.users.list_page(page.limit, page.offset)
+        return page_of([UserOut.model_validate(row) for row in found.rows], found.total, page)
 
     async def log_total(self) -> None:
         """Log how many users there are (a metric, emitted after each sign-up)."""

@@ -155,9 +155,11 @@ def join_transaction(
     application: FastAPI, connection: AsyncConnection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Bind the running application's sessions to the test's connection, as savepoints."""
-    sessions = application.state.database.sessions
-    monkeypatch.setitem(sessions.kw, "bind", connection)
-    monkeypatch.setitem(sessions.kw, "join_transaction_mode", "create_savepoint")
+    database = application.state.database
+    # Read-only sessions too: a GET must see what the test wrote (its rows are uncommitted).
+    for sessions in (database.sessions, database.read_sessions):
+        monkeypatch.setitem(sessions.kw, "bind", connection)
+        monkeypatch.setitem(sessions.kw, "join_transaction_mode", "create_savepoint")
 
 
 @pytest.fixture(scope="session")

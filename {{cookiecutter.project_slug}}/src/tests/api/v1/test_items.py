@@ -200,6 +200,17 @@ class TestListItems:
         assert len(response.json()["data"]) == 2
         assert response.json()["meta"] == {"total": 3, "limit": 2, "offset": 1}
 
+    async def test_a_page_past_the_end_is_empty_and_still_counts_all(
+        self, client: AsyncClient, headers: dict[str, str]
+    ) -> None:
+        for _ in range(3):
+            await make_item(client, headers)
+
+        response = await client.get(ITEMS, params={"limit": 2, "offset": 5}, headers=headers)
+
+        assert response.status_code == 200
+        assert response.json() == {"data": [], "meta": {"total": 3, "limit": 2, "offset": 5}}
+
     async def test_empty_list_is_200(self, client: AsyncClient, headers: dict[str, str]) -> None:
         response = await client.get(ITEMS, headers=headers)
 
