@@ -44,7 +44,6 @@ def item_shaped() -> Entity:
         owned=jwt,
         jwt=jwt,
         targets={},
-        paged=project.paged,
     )
 
 

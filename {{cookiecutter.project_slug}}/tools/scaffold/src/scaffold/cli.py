@@ -116,7 +116,6 @@ def entity_from(arguments: argparse.Namespace, project: Project) -> Entity:
         owned=arguments.owned,
         jwt=jwt,
         targets={field.target: known[field.target] for field in fields if field.target},
-        paged=project.paged,
     )
 
 

@@ -34,8 +34,6 @@ class Entity:
     owned: bool
     jwt: bool
     targets: dict[str, Known]
-    # Whether the project's repositories list a page and its total in one query (`page`).
-    paged: bool = False
 
     @property
     def cls(self) -> str:

@@ -2,77 +2,9 @@
 
 from scaffold.entity import Entity, Known
 
-OWNED_REPOSITORY = '''
-    """Queries on $humans."""
-
-    import uuid
-
-    from sqlalchemy import func, select
-
-    from src.models import $cls
-    from src.repositories.base import Repository
-
-
-    class ${cls}Repository(Repository[$cls]):
-        """${Human_plural}, always seen through their owner."""
-
-        model = $cls
-
-        async def get_owned(self, ${name}_id: uuid.UUID, owner_id: uuid.UUID) -> $cls | None:
-            """Return the $human if it exists and belongs to the owner, else None."""
-            statement = select($cls).where($cls.id == ${name}_id, $cls.owner_id == owner_id)
-            return await self.session.scalar(statement)
-
-        async def list_owned(self, owner_id: uuid.UUID, limit: int, offset: int) -> list[$cls]:
-            """Return one page of the owner's $humans, newest first."""
-            statement = (
-                select($cls)
-                .where($cls.owner_id == owner_id)
-                .order_by($cls.created_at.desc(), $cls.id.desc())
-                .limit(limit)
-                .offset(offset)
-            )
-            return list(await self.session.scalars(statement))
-
-        async def count_owned(self, owner_id: uuid.UUID) -> int:
-            """Return how many $humans the owner has."""
-            statement = select(func.count()).select_from($cls).where($cls.owner_id == owner_id)
-            return await self.session.scalar(statement) or 0
-'''
-
-PLAIN_REPOSITORY = '''
-    """Queries on $humans."""
-
-    from sqlalchemy import func, select
-
-    from src.models import $cls
-    from src.repositories.base import Repository
-
-
-    class ${cls}Repository(Repository[$cls]):
-        """${Human_plural}."""
-
-        model = $cls
-
-        async def list_page(self, limit: int, offset: int) -> list[$cls]:
-            """Return one page of $humans, newest first."""
-            statement = (
-                select($cls)
-                .order_by($cls.created_at.desc(), $cls.id.desc())
-                .limit(limit)
-                .offset(offset)
-            )
-            return list(await self.session.scalars(statement))
-
-        async def count(self) -> int:
-            """Return how many $humans exist."""
-            return await self.session.scalar(select(func.count()).select_from($cls)) or 0
-'''
-
-
 # Lists in one round trip (`Repository.page`: the rows and their total), mapped from plain rows;
 # each statement built once, at import, with its parameters bound per call.
-OWNED_PAGED_REPOSITORY = '''
+OWNED_REPOSITORY = '''
     """Queries on $humans.
 
     Each statement is built once, at import, with named parameters bound per call: building a
@@ -112,7 +44,7 @@ OWNED_PAGED_REPOSITORY = '''
             return await self.page(OWNED_NEWEST_FIRST, {"owner_id": owner_id}, limit, offset)
 '''
 
-PLAIN_PAGED_REPOSITORY = '''
+PLAIN_REPOSITORY = '''
     """Queries on $humans.
 
     Each statement is built once, at import, with named parameters bound per call: building a
@@ -138,10 +70,7 @@ PLAIN_PAGED_REPOSITORY = '''
 
 def render_repository(entity: Entity) -> str:
     """Return src/repositories/<name>.py, listing as the project's items do."""
-    if entity.paged:
-        template = OWNED_PAGED_REPOSITORY if entity.owned else PLAIN_PAGED_REPOSITORY
-    else:
-        template = OWNED_REPOSITORY if entity.owned else PLAIN_REPOSITORY
+    template = OWNED_REPOSITORY if entity.owned else PLAIN_REPOSITORY
     return entity.fill(template, Human_plural=entity.words()["humans"].capitalize())
 
 
@@ -295,33 +224,17 @@ def list_method(entity: Entity, caller: str, caller_arg: str) -> list[str]:
     w = entity.words()
     if entity.owned:
         fetch = f"await self.{w['plural']}.list_owned(owner_id, page.limit, page.offset)"
-        count = f"await self.{w['plural']}.count_owned(owner_id)"
         doc = f"Return one page of the caller's {w['humans']}, newest first."
     else:
         fetch = f"await self.{w['plural']}.list_page(page.limit, page.offset)"
-        count = f"await self.{w['plural']}.count()"
         doc = f"Return one page of {w['humans']}, newest first."
-    rows = w["plural"]
-    head = [
+    return [
         f"    async def list(self, {caller}page: PageParams) -> Page[{w['cls']}Out]:",
         f'        """{doc}"""',
-    ]
-    if entity.paged:
-        return [
-            *head,
-            f"        found = {fetch}",
-            (
-                f"        return page_of([{w['cls']}Out.model_validate(row) for row in "
-                "found.rows], found.total, page)"
-            ),
-        ]
-    return [
-        *head,
-        f"        {rows} = {fetch}",
-        f"        total = {count}",
+        f"        found = {fetch}",
         (
-            f"        return page_of([{w['cls']}Out.model_validate({w['name']}) for {w['name']} "
-            f"in {rows}], total, page)"
+            f"        return page_of([{w['cls']}Out.model_validate(row) for row in "
+            "found.rows], found.total, page)"
         ),
     ]
 

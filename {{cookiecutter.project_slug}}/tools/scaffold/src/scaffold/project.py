@@ -53,12 +53,6 @@ class Project:
             for node in tree.body
         )
 
-    @property
-    def paged(self) -> bool:
-        """Whether `Repository.page` lists a page and its total in one query, as items do."""
-        base = self.text("src/repositories/base.py")
-        return all(word in base for word in ("class PageRows", "def rows_of(", "async def page("))
-
     def entities(self) -> dict[str, Known]:
         """Return the project's entities by name (the model modules' stems)."""
         factories = self.text("src/tests/factories.py")
