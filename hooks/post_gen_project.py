@@ -1,8 +1,9 @@
 """Finish a freshly generated project (standard library only, safe to re-run).
 
-Prunes files of options that were not chosen, writes `.env` from `.env.example` with fresh
-secrets, then installs the environment with `uv sync`. Runs under whatever Python runs
-cookiecutter (or cruft), so it keeps to Python 3.10 syntax.
+Prunes files of options that were not chosen, puts the chosen version of per-answer files in
+place, writes `.env` from `.env.example` with fresh secrets, then installs the environment
+with `uv sync`. Runs under whatever Python runs cookiecutter (or cruft), so it keeps to
+Python 3.10 syntax.
 """
 
 from __future__ import annotations
@@ -60,6 +61,19 @@ OPTION_ONLY_PATHS: Mapping[tuple[str, Answer], tuple[str, ...]] = {
     ("github_actions", True): (".github",),
 }
 
+# Files written once per answer, where an answer changes the whole file: the template holds
+# `<name>.<suffix>` for the default answer and `<name>.<option>-<answer>.<suffix>` for the
+# other; the chosen version takes the plain name and the other goes.
+OPTION_VARIANTS: Mapping[tuple[str, Answer], tuple[str, ...]] = {
+    ("auth", "none"): (
+        "src/api/v1/items.py",
+        "src/api/v1/users.py",
+        "src/repositories/item.py",
+        "src/services/item.py",
+        "src/services/user.py",
+    ),
+}
+
 SKIP_UV_VARIABLE = "SUPERNOVA_SKIP_UV"
 
 
@@ -81,6 +95,25 @@ def remove_paths(root: Path, paths: list[str]) -> None:
             shutil.rmtree(target)
         else:
             target.unlink(missing_ok=True)
+
+
+def variant_path(path: str, option: str, answer: Answer) -> str:
+    """Return where the template keeps the version of `path` written for this answer."""
+    stem, dot, suffix = path.rpartition(".")
+    return f"{stem}.{option}-{answer}{dot}{suffix}"
+
+
+def choose_variants(root: Path, answers: Mapping[str, Answer]) -> None:
+    """Give each per-answer file its plain name when its answer was chosen; drop it otherwise."""
+    for (option, answer), paths in OPTION_VARIANTS.items():
+        for path in paths:
+            variant = root / variant_path(path, option, answer)
+            if not variant.exists():
+                continue  # Chosen or dropped by an earlier run of this hook.
+            if answers.get(option) == answer:
+                variant.replace(root / path)
+            else:
+                variant.unlink()
 
 
 def database_name(slug: str) -> str:
@@ -184,6 +217,7 @@ def main() -> int:
         "github_actions": GITHUB_ACTIONS,
     }
     remove_paths(root, unselected_paths(answers))
+    choose_variants(root, answers)
     write_env(root, PROJECT_SLUG)
     if os.environ.get(SKIP_UV_VARIABLE) != "1":
         message = install(root, PROJECT_SLUG)

@@ -152,6 +152,13 @@ class TestStructure:
                 missing = [path for path in paths if not (baked.project / path).exists()]
                 assert missing == []
 
+    def test_per_answer_files_leave_only_the_chosen_version(self, baked: Baked) -> None:
+        for (option, answer), paths in post_gen_project.OPTION_VARIANTS.items():
+            for path in paths:
+                variant = post_gen_project.variant_path(path, option, answer)
+                assert (baked.project / path).is_file(), path
+                assert not (baked.project / variant).exists(), variant
+
     def test_options_switched_off_leave_no_trace_in_any_file(self, baked: Baked) -> None:
         off = [pattern for (option, no), pattern in TRACES.items() if baked.answer(option) == no]
         traces = [

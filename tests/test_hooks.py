@@ -212,6 +212,35 @@ class TestPruning:
         assert sorted(path.name for path in (tmp_path / "src").iterdir()) == ["keep.py"]
 
 
+class TestVariants:
+    def test_a_variant_sits_beside_its_file_named_by_the_answer(self) -> None:
+        assert post.variant_path("src/services/item.py", "auth", "none") == (
+            "src/services/item.auth-none.py"
+        )
+
+    def test_every_variant_exists_in_the_template_beside_its_default(self) -> None:
+        project = ROOT / "{{cookiecutter.project_slug}}"
+        for (option, answer), paths in post.OPTION_VARIANTS.items():
+            for path in paths:
+                assert (project / path).is_file(), path
+                assert (project / post.variant_path(path, option, answer)).is_file(), path
+
+    @pytest.mark.parametrize(("auth", "kept"), [("none", "the none version"), ("jwt", "default")])
+    def test_the_chosen_version_takes_the_plain_name(
+        self, tmp_path: Path, auth: str, kept: str
+    ) -> None:
+        (tmp_path / "src" / "services").mkdir(parents=True)
+        (tmp_path / "src" / "services" / "item.py").write_text("default")
+        (tmp_path / "src" / "services" / "item.auth-none.py").write_text("the none version")
+
+        post.choose_variants(tmp_path, {**EVERYTHING_ON, "auth": auth})
+        post.choose_variants(tmp_path, {**EVERYTHING_ON, "auth": auth})  # A second run is fine.
+
+        files = sorted(path.name for path in (tmp_path / "src" / "services").iterdir())
+        assert files == ["item.py"]
+        assert (tmp_path / "src" / "services" / "item.py").read_text() == kept
+
+
 class TestEnvFile:
     def test_known_keys_get_working_values(self, tmp_path: Path) -> None:
         (tmp_path / ".env.example").write_text(ENV_EXAMPLE)

@@ -4,8 +4,6 @@ Each statement is built once, at import, with named parameters bound per call: b
 SQLAlchemy statement costs more CPU than PostgreSQL spends running it (benchmarks/README.md).
 """
 
-{%- if cookiecutter.auth == "jwt" %}
-
 import uuid
 
 from sqlalchemy import bindparam, select
@@ -19,20 +17,12 @@ OWNED_NEWEST_FIRST = (
     .where(Item.owner_id == bindparam("owner_id"))
     .order_by(Item.created_at.desc(), Item.id.desc())
 )
-{%- else %}
-
-from src.models import Item
-from src.repositories.base import PageRows, Repository, rows_of
-
-NEWEST_FIRST = rows_of(Item).order_by(Item.created_at.desc(), Item.id.desc())
-{%- endif %}
 
 
 class ItemRepository(Repository[Item]):
-    """Items{% if cookiecutter.auth == "jwt" %}, always seen through their owner{% endif %}."""
+    """Items, always seen through their owner."""
 
     model = Item
-{%- if cookiecutter.auth == "jwt" %}
 
     async def get_owned(self, item_id: uuid.UUID, owner_id: uuid.UUID) -> Item | None:
         """Return the item if it exists and belongs to the owner, else None."""
@@ -41,9 +31,3 @@ class ItemRepository(Repository[Item]):
     async def list_owned(self, owner_id: uuid.UUID, limit: int, offset: int) -> PageRows:
         """Return one page of the owner's items, newest first, and how many there are."""
         return await self.page(OWNED_NEWEST_FIRST, {"owner_id": owner_id}, limit, offset)
-{%- else %}
-
-    async def list_page(self, limit: int, offset: int) -> PageRows:
-        """Return one page of items, newest first, and how many there are."""
-        return await self.page(NEWEST_FIRST, {}, limit, offset)
-{%- endif %}

@@ -2,9 +2,9 @@
 
 import uuid
 
-from fastapi import APIRouter, {% if cookiecutter.auth == "jwt" %}HTTPException, {% endif %}status
+from fastapi import APIRouter, HTTPException, status
 
-from src.api.deps import AfterResponseDep, {% if cookiecutter.auth == "jwt" %}CurrentUser, {% endif %}UserServiceDep, log_user_count
+from src.api.deps import AfterResponseDep, CurrentUser, UserServiceDep, log_user_count
 from src.api.openapi import operation_id
 from src.api.v1 import PREFIX
 from src.schemas.common import DataResponse, Page, PageQuery
@@ -22,7 +22,7 @@ router = APIRouter(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(409, 429{% if cookiecutter.auth == "jwt" or cookiecutter.background_jobs == "arq" %}, 503{% endif %}),
+    responses=problem_responses(409, 429, 503),
 )
 async def create_user(
     user_in: UserCreate, users: UserServiceDep, after_response: AfterResponseDep
@@ -31,7 +31,6 @@ async def create_user(
     user = await users.create(user_in)
     after_response.run(log_user_count)
     return DataResponse(data=user)
-{%- if cookiecutter.auth == "jwt" %}
 
 
 @router.get("/me", responses=problem_responses(401))
@@ -76,33 +75,3 @@ async def update_user(
 async def delete_user(user_id: uuid.UUID, users: UserServiceDep, me: CurrentUser) -> None:
     """Delete your own account and its items (an administrator: anyone's)."""
     await users.delete(me, user_id)
-{%- else %}
-
-
-@router.get("")
-async def list_users(page: PageQuery, users: UserServiceDep) -> Page[UserOut]:
-    """List users, oldest first."""
-    return await users.list(page)
-
-
-@router.get("/{user_id}", responses=problem_responses(404))
-async def read_user(user_id: uuid.UUID, users: UserServiceDep) -> DataResponse[UserOut]:
-    """Return one user."""
-    return DataResponse(data=await users.get(user_id))
-
-
-@router.patch("/{user_id}", responses=problem_responses(404, 409))
-async def update_user(
-    user_id: uuid.UUID, changes: UserUpdate, users: UserServiceDep
-) -> DataResponse[UserOut]:
-    """Change a user."""
-    return DataResponse(data=await users.update(user_id, changes))
-
-
-@router.delete(
-    "/{user_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
-)
-async def delete_user(user_id: uuid.UUID, users: UserServiceDep) -> None:
-    """Delete a user."""
-    await users.delete(user_id)
-{%- endif %}

@@ -1,0 +1,53 @@
+"""Item endpoints."""
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from src.api.deps import ItemServiceDep
+from src.api.openapi import operation_id
+from src.api.v1 import PREFIX
+from src.schemas.common import DataResponse, Page, PageQuery
+from src.schemas.item import ItemCreate, ItemOut, ItemUpdate
+from src.schemas.problem import problem_responses
+
+router = APIRouter(
+    prefix=f"{PREFIX}/items",
+    tags=["items"],
+    responses=problem_responses(422),
+    generate_unique_id_function=operation_id,
+)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_item(item_in: ItemCreate, items: ItemServiceDep) -> DataResponse[ItemOut]:
+    """Create an item."""
+    return DataResponse(data=await items.create(item_in))
+
+
+@router.get("")
+async def list_items(page: PageQuery, items: ItemServiceDep) -> Page[ItemOut]:
+    """List items, newest first."""
+    return await items.list(page)
+
+
+@router.get("/{item_id}", responses=problem_responses(404))
+async def read_item(item_id: uuid.UUID, items: ItemServiceDep) -> DataResponse[ItemOut]:
+    """Return one item."""
+    return DataResponse(data=await items.get(item_id))
+
+
+@router.patch("/{item_id}", responses=problem_responses(404))
+async def update_item(
+    item_id: uuid.UUID, changes: ItemUpdate, items: ItemServiceDep
+) -> DataResponse[ItemOut]:
+    """Change an item."""
+    return DataResponse(data=await items.update(item_id, changes))
+
+
+@router.delete(
+    "/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(404)
+)
+async def delete_item(item_id: uuid.UUID, items: ItemServiceDep) -> None:
+    """Delete an item."""
+    await items.delete(item_id)
