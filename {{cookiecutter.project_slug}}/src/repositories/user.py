@@ -38,7 +38,7 @@ class SignedIn(NamedTuple):
 
 # What a user shows (no password hash, no token_version), as plain rows.
 PUBLIC = select(User.id, User.email, User.display_name, User.is_admin, User.created_at)
-# Every authenticated request runs this, straight on asyncpg: 9-13 % less CPU per get, 9-21 %
+# Every authenticated request runs this, straight on asyncpg: 4-13 % less CPU per get, 9-21 %
 # per create than through SQLAlchemy's adapter (benchmarks/README.md). `SignedIn`'s columns.
 SIGNED_IN = (
     "SELECT id, email, display_name, is_admin, created_at, token_version FROM users WHERE id = $1"
