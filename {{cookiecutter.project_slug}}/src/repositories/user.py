@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 {%- endif %}
 
-from sqlalchemy import {% if cookiecutter.auth == "jwt" %}ColumnElement, Row, bindparam, {% endif %}func, select{% if cookiecutter.auth == "jwt" %}, update{% endif %}
+from sqlalchemy import {% if cookiecutter.auth == "jwt" %}ColumnElement, {% endif %}func, select{% if cookiecutter.auth == "jwt" %}, update{% endif %}
 {%- if cookiecutter.auth == "jwt" %}
 from sqlalchemy.exc import IntegrityError
 {%- endif %}
@@ -25,11 +25,24 @@ class Credentials(NamedTuple):
     token_version: int
 
 
+class SignedIn(NamedTuple):
+    """What a bearer token's check and its caller need: the public columns and token_version."""
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    is_admin: bool
+    created_at: datetime
+    token_version: int
+
+
 # What a user shows (no password hash, no token_version), as plain rows.
 PUBLIC = select(User.id, User.email, User.display_name, User.is_admin, User.created_at)
-# Every authenticated request runs this: built once (building costs more CPU than the
-# lookup), it reads by primary key the caller's public columns and token_version only.
-SIGNED_IN = PUBLIC.add_columns(User.token_version).where(User.id == bindparam("user_id"))
+# Every authenticated request runs this, straight on asyncpg: 4-13 % less CPU per get, 9-21 %
+# per create than through SQLAlchemy's adapter (benchmarks/README.md). `SignedIn`'s columns.
+SIGNED_IN = (
+    "SELECT id, email, display_name, is_admin, created_at, token_version FROM users WHERE id = $1"
+)
 OLDEST_FIRST = PUBLIC.order_by(User.created_at, User.id)
 {%- else %}
 
@@ -56,11 +69,19 @@ class UserRepository(Repository[User]):
         return await self.session.scalar(select(func.count()).select_from(User)) or 0
 {%- if cookiecutter.auth == "jwt" %}
 
-    async def get_signed_in(
-        self, user_id: uuid.UUID
-    ) -> Row[uuid.UUID, str, str, bool, datetime, int] | None:
-        """Return what a bearer token's check and its caller need, as a plain row, or None."""
-        return (await self.session.execute(SIGNED_IN, {"user_id": user_id})).first()
+    async def get_signed_in(self, user_id: uuid.UUID) -> SignedIn | None:
+        """Return what a bearer token's check and its caller need, or None."""
+        # On the request's own connection (no second checkout): inside its transaction once a
+        # statement has begun it, else on its own, which at READ COMMITTED reads the same.
+        connection = await self.session.connection()
+        driver: Any = (await connection.get_raw_connection()).driver_connection  # asyncpg's
+        try:
+            row = await driver.fetchrow(SIGNED_IN, user_id)
+        except Exception:
+            if driver.is_closed():  # As after SQLAlchemy's own statements: it leaves the pool.
+                await connection.invalidate()
+            raise
+        return SignedIn(*row) if row is not None else None
 
     async def get_credentials(self, email: str) -> Credentials | None:
         """Return what checking the password of the user with this email needs, or None."""

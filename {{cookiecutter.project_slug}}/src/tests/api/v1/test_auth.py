@@ -10,10 +10,13 @@ import jwt
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient, Response
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from src.config import Settings, get_settings
+from src.main import create_app
 from src.passwords import PasswordHasher
-from src.tests.conftest import LogReader
+from src.tests.conftest import LogReader, http_client, running
 from src.tests.factories import DEFAULT_PASSWORD, auth_headers, create_user, login
 from src.tests.problems import PROBLEM, without_request_identity
 
@@ -323,6 +326,25 @@ class TestBearerToken:
 
         response = await client.get(ME, headers=bearer(token))
 
+        assert_refused(response)
+
+    async def test_lookup_on_a_connection_postgresql_closed_drops_it_from_the_pool(
+        self, test_settings: Settings, engine: AsyncEngine
+    ) -> None:
+        # The lookup runs on asyncpg itself: unless it invalidates the connection it found gone,
+        # the pool hands that connection to every later request, which fails on it too.
+        key = secret_key(test_settings)
+        token = jwt.encode(claims_for(str(uuid.uuid4())), key, algorithm="HS256")
+        application = create_app(test_settings.model_copy(update={"DB_POOL_SIZE": 1}))
+        async with running(application), http_client(application) as client:
+            async with application.state.database.engine.connect() as pooled:
+                pid = await pooled.scalar(text("SELECT pg_backend_pid()"))
+            async with engine.connect() as admin:  # Waits up to 5 s for the backend to exit.
+                await admin.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+            failed = await client.get(ME, headers=bearer(token))
+            response = await client.get(ME, headers=bearer(token))
+
+        assert failed.status_code == 500
         assert_refused(response)
 
     @pytest.mark.parametrize("version", ["0", 0.0, False, None, [0]], ids=repr)
