@@ -16,6 +16,7 @@ from pydantic import Secret, TypeAdapter, ValidationError
 
 from src.config import get_settings
 from src.database import Database
+from src.errors import ConflictError
 from src.passwords import PasswordHasher
 from src.repositories.user import UserRepository
 from src.schemas.user import Email, Password
@@ -53,7 +54,12 @@ async def create_admin(
     password = ask_password()  # Asked with no transaction open.
     async with database.sessions() as session:
         service = AdminService(UserRepository(session), hasher)
-        created = await service.create(email, display_name or email.split("@", 1)[0], password)
+        try:
+            created = await service.create(email, display_name or email.split("@", 1)[0], password)
+        except ConflictError as exc:
+            # Someone signed up with EMAIL meanwhile: never promote an account nobody checked.
+            msg = f"{email} was registered while the password was asked for; check that account"
+            raise CommandError(msg) from exc
         await session.commit()
     return f"Created the administrator {created.email}."
 

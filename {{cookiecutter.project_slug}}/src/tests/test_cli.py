@@ -8,6 +8,8 @@ from httpx import AsyncClient
 from pydantic import Secret
 
 from src.cli import CommandError, ask_new_password, create_admin, main
+from src.config import Settings
+from src.passwords import PasswordHasher
 from src.tests.factories import auth_headers, create_user, login
 
 USERS = "/api/v1/users"
@@ -47,6 +49,36 @@ async def test_a_missing_user_is_created_with_the_password_given(
     response = await client.get(USERS, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.json()["data"][0]["is_admin"] is True
+
+
+class SignUpWhileHashing(PasswordHasher):
+    """A hasher during whose work somebody signs up with the email being made administrator."""
+
+    def __init__(self, settings: Settings, client: AsyncClient, email: str) -> None:
+        super().__init__(settings)
+        self.client, self.email = client, email
+
+    async def hash(self, password: str) -> str:
+        """Let the sign-up through first, then hash."""
+        await create_user(self.client, email=self.email)
+        return await super().hash(password)
+
+
+async def test_an_account_registered_meanwhile_is_not_promoted(
+    client: AsyncClient, app: FastAPI, test_settings: Settings
+) -> None:
+    hasher = SignUpWhileHashing(test_settings, client, "boss@example.com")
+    try:
+        with pytest.raises(CommandError, match="registered while the password was asked for"):
+            await create_admin(
+                app.state.database, hasher, "boss@example.com", lambda: Secret(NEW_PASSWORD)
+            )
+    finally:
+        hasher.shutdown()
+
+    token = await login(client, "boss@example.com")
+    response = await client.get(USERS, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 403
 
 
 def test_an_invalid_email_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:
