@@ -47,15 +47,19 @@ def add_imports(path: str, source: str, imports: list[tuple[str, str]]) -> str:
     return _insert_after(source, last[-1].end_lineno or 0, "".join(missing)) if missing else source
 
 
-def register_model(path: str, source: str, module: str, cls: str) -> str:
-    """Import the model in src/models/__init__.py and list it in `__all__`."""
-    tree = _tree(path, source)
-    exports = [
+def _assignments(tree: ast.Module, name: str) -> list[ast.Assign]:
+    """Return the module-level assignments to `name`."""
+    return [
         node
         for node in tree.body
         if isinstance(node, ast.Assign)
-        and any(isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets)
+        and any(isinstance(target, ast.Name) and target.id == name for target in node.targets)
     ]
+
+
+def register_model(path: str, source: str, module: str, cls: str) -> str:
+    """Import the model in src/models/__init__.py and list it in `__all__`."""
+    exports = _assignments(_tree(path, source), "__all__")
     if len(exports) != 1 or not isinstance(exports[0].value, ast.List | ast.Tuple):
         msg = f"{path}: no `__all__ = [...]` list to add {cls} to"
         raise SpecError(msg)
@@ -70,12 +74,7 @@ def register_model(path: str, source: str, module: str, cls: str) -> str:
 def register_router(path: str, source: str, module: str) -> str:
     """Import the router module in src/api/routes.py and append it to `ROUTERS`."""
     tree = _tree(path, source)
-    routers = [
-        node
-        for node in tree.body
-        if isinstance(node, ast.Assign)
-        and any(isinstance(target, ast.Name) and target.id == "ROUTERS" for target in node.targets)
-    ]
+    routers = _assignments(tree, "ROUTERS")
     if len(routers) != 1 or not isinstance(routers[0].value, ast.Tuple | ast.List):
         msg = f"{path}: no `ROUTERS = (...)` to add {module}.router to"
         raise SpecError(msg)
