@@ -166,6 +166,10 @@ def invalid_values(field: FieldSpec) -> list[tuple[str, str]]:
     return []
 
 
+# What a test method takes unless it says otherwise: the client and a signed-in user's headers.
+CLIENT_AND_HEADERS = "client: AsyncClient, headers: dict[str, str]"
+
+
 class Writer:
     """Collects the test module's lines, one test method at a time."""
 
@@ -182,11 +186,21 @@ class Writer:
         name: str,
         body: list[str],
         *,
-        fixtures: str = "client: AsyncClient, headers: dict[str, str]",
+        fixtures: str = CLIENT_AND_HEADERS,
     ) -> None:
         """Add one test method to the current class."""
         self.lines += ["", f"    async def test_{name}(self, {fixtures}) -> None:"]
         self.lines += [f"        {line}" if line else "" for line in body]
+
+    def without_token(
+        self, request: str, *, on_a_row: bool = False, fixtures: str = CLIENT_AND_HEADERS
+    ) -> None:
+        """With jwt, add the test that `client.<request>` without a token answers 401."""
+        if not self.entity.jwt:
+            return
+        setup = [f"row = {self.new}", ""] if on_a_row else []
+        body = [*setup, f"response = await client.{request}", "", "assert_unauthorized(response)"]
+        self.test("without_token_is_401", body, fixtures=fixtures)
 
     def cls(self, name: str) -> None:
         """Start a test class."""
@@ -212,8 +226,7 @@ def create_tests(out: Writer) -> None:
                 "ANY}}"
             ),
         ],
-        fixtures="client: AsyncClient, headers: dict[str, str]"
-        + (", me: dict[str, Any]" if entity.owned else ""),
+        fixtures=CLIENT_AND_HEADERS + (", me: dict[str, Any]" if entity.owned else ""),
     )
     for field in entity.fields:
         column = field.column
@@ -293,15 +306,7 @@ def create_tests(out: Writer) -> None:
                     "assert response.status_code == 201",
                 ],
             )
-    if entity.jwt:
-        out.test(
-            "without_token_is_401",
-            [
-                f"response = await client.post({url}, json={body})",
-                "",
-                "assert_unauthorized(response)",
-            ],
-        )
+    out.without_token(f"post({url}, json={body})")
 
 
 def refused(out: Writer, column: str, value: str, method: str = "post") -> list[str]:
@@ -414,17 +419,7 @@ def read_tests(out: Writer) -> None:
     )
     if out.entity.owned:
         out.test(f"another_users_{w['name']}_answers_like_a_missing_one", owned_hidden(out, "get"))
-    if out.entity.jwt:
-        out.test(
-            "without_token_is_401",
-            [
-                f"row = {out.new}",
-                "",
-                f"response = await client.get({path(out)})",
-                "",
-                "assert_unauthorized(response)",
-            ],
-        )
+    out.without_token(f"get({path(out)})", on_a_row=True)
 
 
 def list_tests(out: Writer) -> None:
@@ -489,12 +484,7 @@ def list_tests(out: Writer) -> None:
                 ),
             ],
         )
-    if out.entity.jwt:
-        out.test(
-            "without_token_is_401",
-            [f"response = await client.get({out.url})", "", "assert_unauthorized(response)"],
-            fixtures="client: AsyncClient",
-        )
+    out.without_token(f"get({out.url})", fixtures="client: AsyncClient")
 
 
 def update_tests(out: Writer) -> None:
@@ -599,17 +589,7 @@ def update_tests(out: Writer) -> None:
                 'assert response.json() == {"data": theirs}',
             ],
         )
-    if entity.jwt:
-        out.test(
-            "without_token_is_401",
-            [
-                f"row = {out.new}",
-                "",
-                f"response = await client.patch({path(out)}, json={{}})",
-                "",
-                "assert_unauthorized(response)",
-            ],
-        )
+    out.without_token(f"patch({path(out)}, json={{}})", on_a_row=True)
 
 
 def delete_tests(out: Writer) -> None:
@@ -653,17 +633,7 @@ def delete_tests(out: Writer) -> None:
                 "assert response.status_code == 200",
             ],
         )
-    if entity.jwt:
-        out.test(
-            "without_token_is_401",
-            [
-                f"row = {out.new}",
-                "",
-                f"response = await client.delete({path(out)})",
-                "",
-                "assert_unauthorized(response)",
-            ],
-        )
+    out.without_token(f"delete({path(out)})", on_a_row=True)
 
 
 def on_delete_tests(out: Writer) -> None:
